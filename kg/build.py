@@ -1,0 +1,93 @@
+"""``kg build``: a knowledge base -> every export file, written all-or-nothing per file.
+
+All files are rendered in memory first; only when every one of them has been produced
+are they written, each atomically. A failure while rendering therefore leaves the
+previous exports untouched.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.atomic import atomic_write
+from kg.errors import ExportError
+from kg.model import KnowledgeBase
+from kg.namespaces import Namespaces
+from kg.rdf import Triple, iter_triples
+
+__all__ = ["EXPORT_FILES", "BuildReport", "render_exports", "write_exports"]
+
+#: The RDF and graph files of a build, by format.
+EXPORT_FILES = {
+    "turtle": "graph.ttl",
+    "ntriples": "graph.nt",
+    "jsonld": "graph.jsonld",
+    "graphml": "graph.graphml",
+}
+
+
+@dataclass
+class BuildReport:
+    """What a build produced: file sizes and how long each stage took (seconds)."""
+
+    files: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+    triples: int = 0
+
+
+def _timed(report: BuildReport, stage: str, fn: Callable[[], bytes]) -> bytes:
+    start = time.perf_counter()
+    data = fn()
+    report.seconds[stage] = time.perf_counter() - start
+    return data
+
+
+def render_exports(
+    kb: KnowledgeBase,
+    *,
+    namespaces: Namespaces | None = None,
+    views: bool = True,
+    report: BuildReport | None = None,
+) -> dict[str, bytes]:
+    """Render every export of ``kb`` in memory: file name -> bytes."""
+    from kg.export import to_jsonld, to_ntriples, to_turtle
+    from kg.graphml import to_graphml
+    from kg.nx_convert import to_networkx
+
+    report = report if report is not None else BuildReport()
+    start = time.perf_counter()
+    triples: list[Triple] = sorted(set(iter_triples(kb, namespaces)), key=lambda t: (t[0], t[1], str(t[2])))
+    report.seconds["rdf"] = time.perf_counter() - start
+    report.triples = len(triples)
+    files = {
+        EXPORT_FILES["turtle"]: _timed(report, "turtle", lambda: to_turtle(triples)),
+        EXPORT_FILES["ntriples"]: _timed(report, "ntriples", lambda: to_ntriples(triples)),
+        EXPORT_FILES["jsonld"]: _timed(report, "jsonld", lambda: to_jsonld(triples)),
+    }
+    start = time.perf_counter()
+    graph = to_networkx(triples)
+    report.seconds["networkx"] = time.perf_counter() - start
+    files[EXPORT_FILES["graphml"]] = _timed(report, "graphml", lambda: to_graphml(graph))
+    if views:
+        from kg.views import render_views
+
+        start = time.perf_counter()
+        files.update(render_views(kb, graph))
+        report.seconds["views"] = time.perf_counter() - start
+    return files
+
+
+def write_exports(files: dict[str, bytes], out: str | Path, *, report: BuildReport | None = None) -> None:
+    """Write rendered files into ``out`` (created if needed), each atomically."""
+    out = Path(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise ExportError(f"cannot create {out}: {err.strerror}") from err
+    for name in sorted(files):
+        atomic_write(out / name, files[name])
+        if report is not None:
+            report.files[name] = len(files[name])

@@ -1,0 +1,50 @@
+"""``kg build``: inputs -> every export."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kg.cli.app import (
+    CurationOpt,
+    ListsArg,
+    app,
+    columns,
+    handle_errors,
+    load_inputs,
+    print_warnings,
+)
+
+
+@app.command()
+@handle_errors
+def build(
+    lists: ListsArg = None,
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the exports into.")] = Path("exports"),
+    curation: CurationOpt = None,
+    base: Annotated[str | None, typer.Option("--base", help="Base IRI of minted resources.")] = None,
+    views: Annotated[bool, typer.Option("--views/--no-views", help="Also write the HTML views.")] = True,
+) -> None:
+    """Build the graph and write Turtle, N-Triples, JSON-LD, GraphML and HTML views.
+
+    Example:
+        kg build                      # data/ -> exports/
+        kg build my-list.md --out out # one list alone, no curated data
+    """
+    from kg.build import BuildReport, render_exports, write_exports
+    from kg.namespaces import DEFAULT_BASE, Namespaces
+    from kg.stats import compute_stats
+
+    start = time.perf_counter()
+    kb = load_inputs(lists, curation)
+    print_warnings(kb)
+    report = BuildReport()
+    files = render_exports(kb, namespaces=Namespaces(base or DEFAULT_BASE), views=views, report=report)
+    write_exports(files, out, report=report)
+    stats = compute_stats(kb)
+    rows = [(kind, str(n)) for kind, n in stats.counts.items()] + [("triples", str(report.triples))]
+    typer.echo(columns(rows))
+    typer.echo(f"Wrote {len(files)} files to {out}/ in {time.perf_counter() - start:.2f} s")

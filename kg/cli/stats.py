@@ -1,0 +1,41 @@
+"""``kg stats``: summary numbers."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from kg.cli.app import CurationOpt, ListsArg, app, columns, handle_errors, load_inputs
+
+
+@app.command()
+@handle_errors
+def stats(
+    lists: ListsArg = None,
+    curation: CurationOpt = None,
+    merges: Annotated[bool, typer.Option("--merges", help="List every person whose spellings were merged.")] = False,
+    papers: Annotated[bool, typer.Option("--papers", help="List paper keys (for curated YAML) and titles.")] = False,
+    top: Annotated[int, typer.Option("--top", min=1, help="How many authors to rank.")] = 10,
+) -> None:
+    """Print counts per kind, the most prolific authors, papers per category and per year.
+
+    Example:
+        kg stats --merges
+    """
+    from kg.stats import compute_stats
+
+    kb = load_inputs(lists, curation)
+    result = compute_stats(kb, top=top)
+    sections: list[str] = [
+        "Counts\n" + columns([(k, str(v)) for k, v in result.counts.items()]),
+        "Most prolific authors\n" + columns([(name, str(n)) for name, n in result.top_authors]),
+        "Papers per category\n" + columns([(c, str(n)) for c, n in result.per_category]),
+        "Papers per year\n" + columns([(str(y), str(n)) for y, n in result.per_year]),
+    ]
+    if merges:
+        rows = [(m.name, " / ".join(m.variants) + (f"  [{', '.join(m.rules)}]" if m.rules else "")) for m in result.merges]
+        sections.append("Merged names\n" + columns(rows))
+    if papers:
+        sections.append("Papers\n" + columns([(p.key, p.title) for p in kb.papers]))
+    typer.echo("\n\n".join(sections))

@@ -1,0 +1,294 @@
+"""Curated knowledge in ``data/*.yaml``: methods, lineage and name aliases.
+
+Three optional files in a curation folder, each loaded strictly (see
+:mod:`kg.yaml_loader`) and validated with file:line errors:
+
+``methods.yaml``
+    ``methods:`` a list of contributions (methods, datasets, models, benchmarks), each
+    with an ``id``, ``label``, ``kind``, the papers that ``introduced_by`` / ``used_by``
+    it, the method it is a ``variant_of``, and ``evidence``.
+``lineage.yaml``
+    ``lineage:`` edges ``from`` a newer work ``to`` the older one it builds on, with a
+    ``relation`` (see :class:`kg.model.Relation`) and ``evidence`` (``text``, ``source``).
+``aliases.yaml``
+    ``people:`` groups of written names that are one person (optional ``canonical``);
+    ``distinct:`` pairs of names that must never be merged.
+
+Works are referenced as ``arxiv:<id>``, ``paper:<key>`` (the key ``kg stats --papers``
+shows) or ``method:<id>``. Resolving those references against the parsed lists happens
+in :func:`resolve_curation`, which also rejects cycles and duplicates.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Generic, TypeVar
+
+from pydantic import Field
+
+from kg.errors import CurationError
+from kg.identity import AliasRules
+from kg.model import (
+    CleanStr,
+    Contribution,
+    ContributionKind,
+    Diagnostic,
+    Evidence,
+    LineageEdge,
+    Model,
+    NonEmptyStr,
+    Paper,
+    Relation,
+    SourceRef,
+    WorkRef,
+)
+from kg.yaml_loader import LineMap, load_yaml, validate
+
+__all__ = ["Curation", "load_curation", "resolve_curation"]
+
+T = TypeVar("T")
+Ref = Annotated[str, Field(strict=True, pattern=r"^(arxiv|paper|method):[A-Za-z0-9.\-]+$")]
+Id = Annotated[str, Field(strict=True, pattern=r"^[a-z0-9][a-z0-9\-]*$", max_length=120)]
+
+
+class _MethodEntry(Model):
+    id: Id
+    label: NonEmptyStr
+    kind: ContributionKind = ContributionKind.METHOD
+    introduced_by: list[Ref] = []
+    used_by: list[Ref] = []
+    variant_of: Id | None = None
+    aliases: list[NonEmptyStr] = []
+    description: CleanStr | None = None
+    evidence: Evidence | None = None
+
+
+class _MethodsFile(Model):
+    methods: list[_MethodEntry] = []
+
+
+class _LineageEntry(Model):
+    newer: Ref = Field(alias="from")
+    older: Ref = Field(alias="to")
+    relation: Relation
+    evidence: Evidence
+
+
+class _LineageFile(Model):
+    lineage: list[_LineageEntry] = []
+
+
+class _PersonAlias(Model):
+    canonical: NonEmptyStr | None = None
+    variants: list[NonEmptyStr] = Field(min_length=1)
+
+
+class _AliasesFile(Model):
+    people: list[_PersonAlias] = []
+    distinct: list[tuple[NonEmptyStr, NonEmptyStr]] = []
+
+
+@dataclass(frozen=True)
+class _Located(Generic[T]):
+    value: T
+    source: SourceRef
+    lines: LineMap
+    path: tuple[str | int, ...]
+
+    def line_of(self, *field: str | int) -> SourceRef:
+        line = self.lines.get((*self.path, *field), self.source.line)
+        return SourceRef(file=self.source.file, line=line)
+
+
+@dataclass(frozen=True)
+class Curation:
+    """Curated entries as loaded, each with where it was written."""
+
+    methods: tuple[_Located[_MethodEntry], ...] = ()
+    lineage: tuple[_Located[_LineageEntry], ...] = ()
+    aliases: AliasRules = AliasRules()
+
+
+def _located(items: Sequence[T], key: str, lines: LineMap, file: str) -> tuple[_Located[T], ...]:
+    return tuple(
+        _Located(item, SourceRef(file=file, line=lines.get((key, i), 1)), lines, (key, i))
+        for i, item in enumerate(items)
+    )
+
+
+def load_curation(folder: str | Path) -> Curation:
+    """Load ``methods.yaml``, ``lineage.yaml`` and ``aliases.yaml`` from ``folder`` (each optional).
+
+    Raises:
+        ParseError: a file is malformed or fails validation (file:line in the message).
+    """
+    folder = Path(folder)
+    methods: tuple[_Located[_MethodEntry], ...] = ()
+    lineage: tuple[_Located[_LineageEntry], ...] = ()
+    aliases = AliasRules()
+    if (path := folder / "methods.yaml").is_file():
+        data, lines = load_yaml(path)
+        parsed_methods = validate(_MethodsFile, data, lines, source=path)
+        methods = _located(parsed_methods.methods, "methods", lines, str(path))
+    if (path := folder / "lineage.yaml").is_file():
+        data, lines = load_yaml(path)
+        parsed_lineage = validate(_LineageFile, data, lines, source=path)
+        lineage = _located(parsed_lineage.lineage, "lineage", lines, str(path))
+    if (path := folder / "aliases.yaml").is_file():
+        data, lines = load_yaml(path)
+        parsed = validate(_AliasesFile, data, lines, source=path)
+        aliases = AliasRules(
+            same=tuple((p.canonical, tuple(p.variants)) for p in parsed.people),
+            distinct=tuple((a, b) for a, b in parsed.distinct),
+        )
+    return Curation(methods=methods, lineage=lineage, aliases=aliases)
+
+
+class _Resolver:
+    """Turns ``arxiv:``/``paper:``/``method:`` references into keys, or fails at file:line."""
+
+    def __init__(self, papers: Sequence[Paper], method_ids: Sequence[str]) -> None:
+        self.by_key = {p.key: p for p in papers}
+        self.by_arxiv = {p.arxiv_id: p for p in papers if p.arxiv_id}
+        self.methods = set(method_ids)
+
+    def work(self, ref: str, where: SourceRef) -> WorkRef:
+        scheme, _, value = ref.partition(":")
+        if scheme == "method":
+            if value not in self.methods:
+                raise self._unknown("method", ref, value, sorted(self.methods), where)
+            return WorkRef(kind="method", key=value)
+        return WorkRef(kind="paper", key=self.paper(ref, where))
+
+    def paper(self, ref: str, where: SourceRef) -> str:
+        scheme, _, value = ref.partition(":")
+        if scheme == "arxiv" and value in self.by_arxiv:
+            return self.by_arxiv[value].key
+        if scheme == "paper" and value in self.by_key:
+            return value
+        if scheme == "method":
+            raise CurationError(f"{ref!r} is a method where a paper is expected", source=where.file, line=where.line)
+        pool = sorted(self.by_arxiv) if scheme == "arxiv" else sorted(self.by_key)
+        raise self._unknown("paper", ref, value, pool, where)
+
+    @staticmethod
+    def _unknown(kind: str, ref: str, value: str, pool: list[str], where: SourceRef) -> CurationError:
+        close = difflib.get_close_matches(value, pool, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        return CurationError(f"unknown {kind} {ref!r}{hint}", source=where.file, line=where.line)
+
+
+def _find_cycle(edges: dict[str, list[str]]) -> list[str] | None:
+    """A cycle in a directed graph given as adjacency lists, or ``None``."""
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in edges.get(node, ()):
+            if state.get(nxt) == 1:
+                return [*stack[stack.index(nxt) :], nxt]
+            if nxt not in state and (found := visit(nxt)) is not None:
+                return found
+        stack.pop()
+        state[node] = 2
+        return None
+
+    for start in sorted(edges):
+        if start not in state and (found := visit(start)) is not None:
+            return found
+    return None
+
+
+def resolve_curation(
+    curation: Curation, papers: Sequence[Paper]
+) -> tuple[tuple[Contribution, ...], tuple[LineageEdge, ...], tuple[Diagnostic, ...]]:
+    """Check curated entries against the papers and return resolved contributions and lineage.
+
+    Raises:
+        CurationError: an unknown reference, a duplicate id or edge, or a cycle (in
+            lineage or in ``variant_of``), naming the file and line of the entry.
+    """
+    ids: dict[str, SourceRef] = {}
+    for item in curation.methods:
+        if item.value.id in ids:
+            first = ids[item.value.id]
+            raise CurationError(f"duplicate method id {item.value.id!r} (first at line {first.line})", source=item.source.file, line=item.source.line)
+        ids[item.value.id] = item.source
+    resolver = _Resolver(papers, list(ids))
+    contributions: list[Contribution] = []
+    variants: dict[str, list[str]] = defaultdict(list)
+    for item in curation.methods:
+        entry = item.value
+        if entry.variant_of is not None:
+            where = item.line_of("variant_of")
+            resolver.work(f"method:{entry.variant_of}", where)
+            variants[entry.id].append(entry.variant_of)
+        contributions.append(
+            Contribution(
+                id=entry.id,
+                label=entry.label,
+                kind=entry.kind,
+                introduced_by=tuple(resolver.paper(r, item.line_of("introduced_by", i)) for i, r in enumerate(entry.introduced_by)),
+                used_by=tuple(resolver.paper(r, item.line_of("used_by", i)) for i, r in enumerate(entry.used_by)),
+                variant_of=entry.variant_of,
+                aliases=tuple(entry.aliases),
+                description=entry.description,
+                evidence=entry.evidence,
+                source=item.source,
+            )
+        )
+    if cycle := _find_cycle(variants):
+        where = ids[cycle[0]]
+        raise CurationError("variant_of forms a cycle: " + " -> ".join(cycle), source=where.file, line=where.line)
+
+    year_of = _years(papers, contributions)
+    edges: list[LineageEdge] = []
+    seen: dict[tuple[str, str, str], SourceRef] = {}
+    adjacency: dict[str, list[str]] = defaultdict(list)
+    where_edge: dict[tuple[str, str], SourceRef] = {}
+    diagnostics: list[Diagnostic] = []
+    for item in curation.lineage:
+        entry = item.value
+        newer = resolver.work(entry.newer, item.line_of("from"))
+        older = resolver.work(entry.older, item.line_of("to"))
+        if newer == older:
+            raise CurationError(f"lineage edge from {newer} to itself", source=item.source.file, line=item.source.line)
+        signature = (str(newer), str(older), entry.relation.value)
+        if signature in seen:
+            raise CurationError(
+                f"duplicate lineage edge {newer} {entry.relation.value} {older} (first at line {seen[signature].line})",
+                source=item.source.file,
+                line=item.source.line,
+            )
+        seen[signature] = item.source
+        adjacency[str(newer)].append(str(older))
+        where_edge.setdefault((str(newer), str(older)), item.source)
+        y_new, y_old = year_of.get(str(newer)), year_of.get(str(older))
+        if y_new is not None and y_old is not None and y_new < y_old:
+            diagnostics.append(
+                Diagnostic(
+                    source=item.source,
+                    message=f"lineage edge points from an older work ({newer}, {y_new}) to a newer one ({older}, {y_old})",
+                )
+            )
+        edges.append(LineageEdge(newer=newer, older=older, relation=entry.relation, evidence=entry.evidence, source=item.source))
+    if cycle := _find_cycle(adjacency):
+        where = where_edge[(cycle[0], cycle[1])]
+        raise CurationError("lineage forms a cycle: " + " -> ".join(cycle), source=where.file, line=where.line)
+    return tuple(contributions), tuple(edges), tuple(diagnostics)
+
+
+def _years(papers: Sequence[Paper], contributions: Sequence[Contribution]) -> dict[str, int]:
+    """The year of each work: a paper's own, a contribution's earliest introducing paper."""
+    years = {f"paper:{p.key}": p.year for p in papers}
+    for c in contributions:
+        found = [years[f"paper:{k}"] for k in c.introduced_by if f"paper:{k}" in years]
+        if found:
+            years[f"method:{c.id}"] = min(found)
+    return years

@@ -1,0 +1,369 @@
+"""Awesome-list Markdown -> papers, read from CommonMark tokens (markdown-it-py).
+
+The format (our first list, ``awesome-paper-list-synthetic-data.md``)::
+
+    # List title
+    ## Category heading
+    [**2024 ICLR poster**] [**Title**](pdf-url), *Author One, Author Two* | [[github]](url) [[HOME PAGE]](url)
+    [**2024 NeurIPS**] **Distill+Enviroment**：[**Title**](url), *Authors* | ...
+
+An entry is a paragraph line that starts with a bold venue badge in brackets. Headings
+of level 2 and deeper are categories (a deeper heading is narrower than the one above
+it); a bold ``A+B`` label before the title names the categories of a hybrid entry.
+
+Limits: links are whatever CommonMark makes of them (``javascript:`` and other unsafe
+destinations are not links); a link that is empty or not absolute http(s) is reported
+and skipped. The list's own mistakes (typos, years that disagree with a proceedings link)
+are kept as written and reported as warnings, never silently fixed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from pydantic import ValidationError
+
+from kg.errors import IngestError, ParseError
+from kg.ingest.links import arxiv_id_of, link_kind
+from kg.model import Category, Diagnostic, Link, Model, Paper, PaperList, SourceRef
+from kg.text import clean_text, fold, slugify
+from kg.urls import InvalidUrlError, normalise_url
+from kg.venues import parse_badge, year_in_url
+
+__all__ = ["ListDocument", "parse_markdown", "read_markdown"]
+
+_MAX_BYTES = 50 * 1024 * 1024
+
+
+class ListDocument(Model):
+    """What one list file yields: its papers and categories, and warnings about it."""
+
+    list: PaperList
+    papers: tuple[Paper, ...]
+    categories: tuple[Category, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+@dataclass
+class _Item:
+    """One inline element of a paragraph, flattened from the token stream."""
+
+    kind: str  # text | strong | link | em | break
+    text: str = ""
+    href: str = ""
+    bold: bool = False
+    line: int = 0
+
+
+@dataclass
+class _Heading:
+    level: int
+    category: Category
+    parent: str | None
+
+
+@dataclass
+class _State:
+    source: str
+    categories: dict[str, Category] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def warn(self, line: int, message: str) -> None:
+        self.diagnostics.append(Diagnostic(source=SourceRef(file=self.source, line=line), message=message))
+
+
+def read_markdown(path: str | Path) -> ListDocument:
+    """Read and parse one list file.
+
+    Raises:
+        IngestError: the file cannot be read or is not UTF-8 text.
+        ParseError: an entry is malformed beyond what a warning can cover.
+    """
+    path = Path(path)
+    try:
+        if path.stat().st_size > _MAX_BYTES:
+            raise IngestError(f"{path}: larger than {_MAX_BYTES // 2**20} MiB; refusing to read it")
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise ParseError(f"not UTF-8 text ({err.reason})", source=path) from err
+    except OSError as err:
+        raise IngestError(f"cannot read {path}: {err.strerror}") from err
+    return parse_markdown(text, source=str(path))
+
+
+def parse_markdown(text: str, *, source: str = "<string>") -> ListDocument:
+    """Parse awesome-list Markdown into papers, categories and warnings.
+
+    Args:
+        text: The Markdown document.
+        source: A name for messages (usually the file path).
+
+    Returns:
+        The list's papers (in document order), its categories and its warnings.
+
+    Raises:
+        ParseError: an entry names a badge year that cannot be a year, and similar
+            defects that no warning can cover.
+
+    >>> doc = parse_markdown("# L\\n## Distillation\\n[**2023 ACL**] [**Self-Instruct**](https://aclanthology.org/2023.acl-long.754.pdf), *Yizhong Wang, Noah A. Smith*\\n")
+    >>> [(p.title, p.venue, p.authors) for p in doc.papers]
+    [('Self-Instruct', 'ACL', ('Yizhong Wang', 'Noah A. Smith'))]
+    """
+    md = MarkdownIt("commonmark")
+    tokens = md.parse(clean_text(text, collapse_space=False))
+    state = _State(source=source)
+    headings = list(_headings(tokens, state))
+    title = next((h.category.label for h in headings if h.level == 1), None)
+    list_title = title or Path(source).stem or "Untitled list"
+    paper_list = PaperList(key=slugify(list_title), title=list_title, file=source)
+    categories = {h.category.key: h.category for h in headings if h.level >= 2}
+    papers: dict[str, Paper] = {}
+    current: list[_Heading] = []
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open":
+            level = int(token.tag[1:])
+            heading = next(h for h in headings if h.category.label == _inline_text(tokens[index + 1]) and h.level == level)
+            current = [h for h in current if h.level < level] + [heading]
+        elif token.type == "inline" and tokens[index - 1].type == "paragraph_open":
+            category = current[-1].category if current and current[-1].level >= 2 else None
+            for entry in _entries(_items(token), state):
+                paper = _paper(entry, category, categories, paper_list, state)
+                if paper is None:
+                    continue
+                if paper.key in papers:
+                    first = papers[paper.key]
+                    state.warn(paper.source.line, f"duplicate entry for {paper.title!r} (first at line {first.source.line}); merged")
+                    papers[paper.key] = _merge(first, paper)
+                else:
+                    papers[paper.key] = paper
+    return ListDocument(
+        list=paper_list,
+        papers=tuple(papers.values()),
+        categories=tuple(categories.values()),
+        diagnostics=tuple(state.diagnostics),
+    )
+
+
+def _inline_text(token: Token) -> str:
+    return clean_text("".join(c.content for c in token.children or () if c.type in {"text", "code_inline"}))
+
+
+def _headings(tokens: Sequence[Token], state: _State) -> Iterator[_Heading]:
+    stack: list[_Heading] = []
+    for index, token in enumerate(tokens):
+        if token.type != "heading_open":
+            continue
+        level = int(token.tag[1:])
+        label = _inline_text(tokens[index + 1])
+        if not label:
+            continue
+        stack = [h for h in stack if h.level < level]
+        parent = stack[-1].category.key if stack and stack[-1].level >= 2 else None
+        heading = _Heading(level, Category(key=slugify(label), label=label, broader=parent), parent)
+        stack.append(heading)
+        yield heading
+
+
+def _items(token: Token) -> list[_Item]:
+    """Flatten a paragraph's inline tokens into text, strong, em, link and break items."""
+    base = (token.map[0] + 1) if token.map else 1
+    items: list[_Item] = []
+    line = base
+    open_: list[_Item] = []
+    bold_depth = 0
+    for child in token.children or ():
+        kind = child.type
+        if kind in {"softbreak", "hardbreak"}:
+            line += 1
+            items.append(_Item("break", line=line))
+        elif kind == "link_open":
+            open_.append(_Item("link", href=str(child.attrs.get("href", "")), line=line))
+        elif kind == "link_close" and open_:
+            items.append(open_.pop())
+        elif kind in {"strong_open", "em_open"}:
+            if kind == "strong_open":
+                bold_depth += 1
+            if open_:
+                open_[-1].bold = open_[-1].bold or kind == "strong_open"
+            else:
+                open_.append(_Item("strong" if kind == "strong_open" else "em", line=line))
+        elif kind in {"strong_close", "em_close"}:
+            if kind == "strong_close":
+                bold_depth -= 1
+            if open_ and open_[-1].kind in {"strong", "em"}:
+                items.append(open_.pop())
+        elif kind in {"text", "code_inline", "html_inline"}:
+            target = open_[-1] if open_ else None
+            if target is not None:
+                target.text += child.content
+            else:
+                items.append(_Item("text", text=child.content, line=line))
+    items.extend(open_)
+    return items
+
+
+def _entries(items: list[_Item], state: _State) -> Iterator[list[_Item]]:
+    """Split a paragraph into entries: each starts with ``[`` + bold badge + ``]``."""
+    entry: list[_Item] = []
+    for index, item in enumerate(items):
+        starts = (
+            item.kind == "strong"
+            and parse_badge(clean_text(item.text)) is not None
+            and index > 0
+            and items[index - 1].kind == "text"
+            and items[index - 1].text.rstrip().endswith("[")
+            and index + 1 < len(items)
+            and items[index + 1].kind == "text"
+            and items[index + 1].text.lstrip().startswith("]")
+        )
+        if starts:
+            if entry:
+                yield entry
+            entry = [item]
+        elif entry:
+            entry.append(item)
+    if entry:
+        yield entry
+
+
+def _category_for(part: str, categories: dict[str, Category]) -> tuple[Category | None, bool]:
+    """Match one part of a hybrid label to a category; the flag says it was a fuzzy match."""
+    wanted = re.sub(r"[^a-z0-9]", "", fold(part))
+    if not wanted:
+        return None, False
+    by_norm = {re.sub(r"[^a-z0-9]", "", fold(c.label)): c for c in categories.values()}
+    for norm, category in sorted(by_norm.items()):
+        alts = [re.sub(r"[^a-z0-9]", "", fold(a)) for a in category.alt_labels]
+        if wanted == norm or wanted in alts:
+            return category, False
+    for norm, category in sorted(by_norm.items()):
+        if len(wanted) >= 4 and (norm.startswith(wanted) or wanted.startswith(norm)):
+            return category, False
+    first = fold(part).split()[0] if fold(part).split() else ""
+    for category in sorted(categories.values(), key=lambda c: c.key):
+        words = re.split(r"[^a-z0-9]+", fold(category.label))
+        if first and words and words[0] == re.sub(r"[^a-z0-9]", "", first) and len(first) >= 4:
+            return category, False
+    close = difflib.get_close_matches(wanted, sorted(by_norm), n=1, cutoff=0.8)
+    if close:
+        return by_norm[close[0]], True
+    return None, False
+
+
+def _paper(
+    entry: list[_Item],
+    category: Category | None,
+    categories: dict[str, Category],
+    paper_list: PaperList,
+    state: _State,
+) -> Paper | None:
+    badge_item = entry[0]
+    line = badge_item.line
+    badge = parse_badge(clean_text(badge_item.text))
+    assert badge is not None  # _entries only starts an entry on a badge
+    links = [i for i in entry if i.kind == "link"]
+    title_link = next((i for i in links if i.bold), None)
+    strongs = [i for i in entry[1:] if i.kind == "strong"]
+    if title_link is not None:
+        title = clean_text(title_link.text)
+        before_title = [s for s in strongs if entry.index(s) < entry.index(title_link)]
+    elif strongs:
+        title = clean_text(strongs[-1].text)
+        before_title = strongs[:-1]
+    else:
+        state.warn(line, f"entry with badge [{badge_item.text}] has no bold title; skipped")
+        return None
+    if not title:
+        state.warn(line, "entry has an empty title; skipped")
+        return None
+    if badge.correction:
+        state.warn(line, badge.correction)
+    hybrid_label = clean_text(" ".join(s.text for s in before_title)) or None
+    subjects = [category] if category is not None else []
+    if category is None:
+        state.warn(line, f"entry {title!r} stands under no category heading")
+    for part in re.split(r"\s*\+\s*", hybrid_label or ""):
+        if not part:
+            continue
+        matched, fuzzy = _category_for(part, categories)
+        if matched is None:
+            state.warn(line, f"hybrid label part {part!r} names no category of this list")
+        else:
+            if fuzzy:
+                state.warn(line, f"hybrid label part {part!r} read as category {matched.label!r} (typo?)")
+            subjects.append(matched)
+    em = next((i for i in entry if i.kind == "em" and (title_link is None or entry.index(i) > entry.index(title_link))), None)
+    authors = _authors(em.text if em else "")
+    if not authors:
+        state.warn(line, f"entry {title!r} lists no authors")
+    typed_links: list[Link] = []
+    arxiv_ids: list[str] = []
+    year_reported = False
+    for item in links:
+        label = clean_text(item.text).strip("[] ")
+        if not item.href.strip():
+            state.warn(item.line, f"empty link {label or '(no text)'!r}; skipped")
+            continue
+        try:
+            url = normalise_url(item.href)
+        except InvalidUrlError as err:
+            state.warn(item.line, f"link {label!r} skipped: {err}")
+            continue
+        kind = link_kind(label, url, is_title=item is title_link)
+        typed_links.append(Link(kind=kind, url=url, label=label))
+        found = arxiv_id_of(url)
+        if found and found not in arxiv_ids:
+            arxiv_ids.append(found)
+        filed = year_in_url(url)
+        if filed is not None and filed != badge.year and not year_reported:
+            state.warn(item.line, f"year {badge.year} disagrees with link filed under {filed}: {url}")
+            year_reported = True
+    if len(arxiv_ids) > 1:
+        state.warn(line, f"links reveal several arXiv ids {arxiv_ids}; using {arxiv_ids[0]}")
+    arxiv_id = arxiv_ids[0] if arxiv_ids else None
+    unique_subjects = tuple(dict.fromkeys(c.label for c in subjects))
+    fields: dict[str, Any] = {
+        "key": arxiv_id or slugify(title),
+        "title": title,
+        "year": badge.year,
+        "month": badge.month,
+        "venue": badge.venue,
+        "venue_as_written": badge.venue_as_written,
+        "presentation": badge.presentation,
+        "categories": unique_subjects,
+        "hybrid_label": hybrid_label,
+        "authors": authors,
+        "links": tuple(typed_links),
+        "arxiv_id": arxiv_id,
+        "list_key": paper_list.key,
+        "source": SourceRef(file=state.source, line=line),
+    }
+    try:
+        return Paper(**fields)
+    except ValidationError as err:
+        first = err.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ParseError(f"entry {title!r}: {where}: {first['msg']}", source=state.source, line=line) from err
+
+
+def _authors(text: str) -> tuple[str, ...]:
+    """Split ``A, B and C`` into names, in order; ``et al.`` is dropped."""
+    text = clean_text(text).rstrip(".")
+    text = re.sub(r",?\s+et al\.?$", "", text)
+    parts = re.split(r",\s*|\s+and\s+|\s*&\s*", text)
+    return tuple(p.strip() for p in parts if p.strip())
+
+
+def _merge(first: Paper, second: Paper) -> Paper:
+    """Fold a duplicate entry into the first: categories and links are united."""
+    categories = tuple(dict.fromkeys(first.categories + second.categories))
+    seen = {link.url for link in first.links}
+    links = first.links + tuple(link for link in second.links if link.url not in seen)
+    return first.model_copy(update={"categories": categories, "links": links})

@@ -1,0 +1,220 @@
+"""The validated data of a knowledge base: plain pydantic models, no I/O, no RDF.
+
+Parsers and the curation loader validate at the boundary and produce these; everything
+downstream (identity resolution, RDF, views) trusts them. Every model is frozen and
+forbids unknown fields, so a typo in curated data is an error, not a silent default.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from kg.text import clean_text
+from kg.urls import normalise_url
+
+__all__ = [
+    "Authorship",
+    "Category",
+    "CleanStr",
+    "Contribution",
+    "ContributionKind",
+    "Diagnostic",
+    "Evidence",
+    "KnowledgeBase",
+    "LineageEdge",
+    "Link",
+    "LinkKind",
+    "Model",
+    "Paper",
+    "PaperList",
+    "Person",
+    "Relation",
+    "SourceRef",
+    "WorkRef",
+]
+
+CleanStr = Annotated[str, AfterValidator(clean_text)]
+NonEmptyStr = Annotated[CleanStr, Field(min_length=1)]
+HttpUrl = Annotated[str, AfterValidator(normalise_url)]
+Key = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9.\-]*$", max_length=200)]
+
+
+class Model(BaseModel):
+    """Base of every model: immutable, strict about unknown fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class SourceRef(Model):
+    """Where a record came from, for messages that name file and line."""
+
+    file: str
+    line: int = Field(ge=1)
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+class Diagnostic(Model):
+    """A warning about the input: kept as written, reported, never silently fixed."""
+
+    source: SourceRef
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: warning: {self.message}"
+
+
+class LinkKind(StrEnum):
+    """What a link points at; each kind is its own RDF property."""
+
+    PDF = "pdf"
+    CODE = "code"
+    HOMEPAGE = "homepage"
+    DATASET = "dataset"
+    MODEL = "model"
+    PAPER_PAGE = "paper-page"
+
+
+class Link(Model):
+    """A typed, validated http(s) link of a paper."""
+
+    kind: LinkKind
+    url: HttpUrl
+    label: CleanStr = ""
+
+
+class Paper(Model):
+    """One paper entry of a list, with everything the list says about it."""
+
+    key: Key
+    title: NonEmptyStr
+    year: int = Field(ge=1000, le=2100)
+    month: int | None = Field(default=None, ge=1, le=12)
+    venue: NonEmptyStr
+    venue_as_written: NonEmptyStr
+    presentation: CleanStr | None = None
+    categories: tuple[NonEmptyStr, ...] = ()
+    hybrid_label: CleanStr | None = None
+    authors: tuple[NonEmptyStr, ...] = ()
+    links: tuple[Link, ...] = ()
+    arxiv_id: Annotated[str, Field(pattern=r"^\d{4}\.\d{4,5}$")] | None = None
+    list_key: Key
+    source: SourceRef
+
+
+class Category(Model):
+    """A heading of a list, as a SKOS concept."""
+
+    key: Key
+    label: NonEmptyStr
+    definition: CleanStr | None = None
+    alt_labels: tuple[NonEmptyStr, ...] = ()
+    broader: Key | None = None
+
+
+class PaperList(Model):
+    """One curated list document (its H1 title and where it was read from)."""
+
+    key: Key
+    title: NonEmptyStr
+    file: str
+
+
+class Person(Model):
+    """One real person, with every spelling the lists use for them."""
+
+    key: Key
+    name: NonEmptyStr
+    variants: tuple[NonEmptyStr, ...]
+    nicknames: tuple[NonEmptyStr, ...] = ()
+    merged_by: tuple[str, ...] = ()
+
+
+class Authorship(Model):
+    """One author position on one paper (DBLP's "signature")."""
+
+    paper_key: Key
+    position: int = Field(ge=1)
+    person_key: Key
+    name_as_written: NonEmptyStr
+
+
+class ContributionKind(StrEnum):
+    """What a paper can introduce."""
+
+    METHOD = "method"
+    DATASET = "dataset"
+    MODEL = "model"
+    BENCHMARK = "benchmark"
+
+
+class Evidence(Model):
+    """Why a curated statement holds: a short sentence and where it can be checked."""
+
+    text: NonEmptyStr
+    source: HttpUrl
+
+
+class Contribution(Model):
+    """A method, dataset, model or benchmark that papers introduce and use."""
+
+    id: Key
+    label: NonEmptyStr
+    kind: ContributionKind = ContributionKind.METHOD
+    introduced_by: tuple[Key, ...] = ()
+    used_by: tuple[Key, ...] = ()
+    variant_of: Key | None = None
+    aliases: tuple[NonEmptyStr, ...] = ()
+    description: CleanStr | None = None
+    evidence: Evidence | None = None
+    source: SourceRef
+
+
+class Relation(StrEnum):
+    """Typed lineage: ``newer <relation> older``; each is a sub-property of prov:wasDerivedFrom."""
+
+    EXTENDS = "extends"
+    APPLIES_METHOD_OF = "appliesMethodOf"
+    USES_DATA_FROM = "usesDataFrom"
+    FILTERS_DATA_OF = "filtersDataOf"
+    AUTOMATES = "automates"
+    IMPROVES_ON = "improvesOn"
+    SURVEYS = "surveys"
+    GENERATED_WITH = "generatedWith"
+
+
+class WorkRef(Model):
+    """A reference to a paper or a contribution, the two things lineage connects."""
+
+    kind: Annotated[str, Field(pattern=r"^(paper|method)$")]
+    key: Key
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.key}"
+
+
+class LineageEdge(Model):
+    """A curated lineage edge with its evidence."""
+
+    newer: WorkRef
+    older: WorkRef
+    relation: Relation
+    evidence: Evidence
+    source: SourceRef
+
+
+class KnowledgeBase(Model):
+    """Everything one build knows, resolved and validated; the input of every output."""
+
+    lists: tuple[PaperList, ...] = ()
+    papers: tuple[Paper, ...] = ()
+    categories: tuple[Category, ...] = ()
+    persons: tuple[Person, ...] = ()
+    authorships: tuple[Authorship, ...] = ()
+    contributions: tuple[Contribution, ...] = ()
+    lineage: tuple[LineageEdge, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()

@@ -1,0 +1,119 @@
+"""RDF triples -> a networkx ``MultiDiGraph`` of the entities people think about.
+
+Nodes are papers, people, venues, contributions (kind ``method``, ``dataset``, ``model``,
+``benchmark``), categories and lists. The reified helper nodes of the RDF graph are
+folded into edges: an authorship becomes a ``creator`` edge paper -> person carrying
+``position`` and ``name_as_written``; a lineage assertion puts ``evidence`` and
+``source`` on its lineage edge. Literal properties become node attributes; every
+attribute is a ``str``, ``int``, ``float`` or ``bool`` (GraphML takes nothing else), with
+several values joined by ``"; "``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+import networkx as nx
+
+from kg.namespaces import LKG, PREFIXES
+from kg.rdf import RDF_TYPE, RDFS_LABEL, XSD_INTEGER, Lit, Triple
+
+__all__ = ["KIND_OF_CLASS", "local_name", "to_networkx"]
+
+SKOS = PREFIXES["skos"]
+#: RDF class -> the node ``kind`` (a node with several takes the first match here).
+KIND_OF_CLASS = {
+    LKG + "Paper": "paper",
+    LKG + "Person": "person",
+    LKG + "Venue": "venue",
+    LKG + "Method": "method",
+    LKG + "Dataset": "dataset",
+    LKG + "Model": "model",
+    LKG + "Benchmark": "benchmark",
+    SKOS + "Concept": "category",
+    LKG + "PaperList": "list",
+}
+_FOLDED = {LKG + "Authorship", LKG + "LineageAssertion"}
+_SKIP_PREDICATES = {LKG + "authorship", LKG + "assertion", RDFS_LABEL, RDF_TYPE}
+
+
+def local_name(iri: str) -> str:
+    """The part of an IRI after its last ``#`` or ``/``.
+
+    >>> local_name("http://www.w3.org/ns/prov#wasDerivedFrom")
+    'wasDerivedFrom'
+    """
+    return iri.rsplit("#", 1)[-1] if "#" in iri else iri.rsplit("/", 1)[-1]
+
+
+def to_networkx(triples: Iterable[Triple]) -> nx.MultiDiGraph:
+    """Project RDF triples onto a ``MultiDiGraph`` with scalar attributes only.
+
+    Node ids are the resources' IRIs; nodes and edges are added in sorted order, so the
+    same triples always give the same graph (and the same GraphML bytes).
+    """
+    types: dict[str, list[str]] = defaultdict(list)
+    by_subject: dict[str, list[tuple[str, str | Lit]]] = defaultdict(list)
+    paper_of_authorship: dict[str, str] = {}
+    for s, p, o in sorted(set(triples), key=lambda t: (t[0], t[1], str(t[2]))):
+        if p == RDF_TYPE and isinstance(o, str):
+            types[s].append(o)
+        elif p == LKG + "authorship" and isinstance(o, str):
+            paper_of_authorship[o] = s
+        by_subject[s].append((p, o))
+
+    kinds: dict[str, str] = {}
+    for iri, classes in types.items():
+        for cls, kind in KIND_OF_CLASS.items():
+            if cls in classes:
+                kinds[iri] = kind
+                break
+
+    graph = nx.MultiDiGraph()
+    for iri in sorted(kinds):
+        attrs: dict[str, Any] = {"kind": kinds[iri], "label": ""}
+        values: dict[str, list[str | Lit]] = defaultdict(list)
+        for p, o in by_subject[iri]:
+            if p == RDFS_LABEL and isinstance(o, Lit):
+                attrs["label"] = o.value
+            elif isinstance(o, Lit) or (o not in types and p not in _SKIP_PREDICATES):
+                values[local_name(p)].append(o)
+        for name, found in values.items():
+            only = found[0]
+            if len(found) == 1 and isinstance(only, Lit) and only.datatype == XSD_INTEGER:
+                attrs[name] = int(only.value)
+            else:
+                attrs[name] = "; ".join(v.value if isinstance(v, Lit) else v for v in found)
+        graph.add_node(iri, **attrs)
+
+    def add_edge(source: str, target: str, relation: str, **extra: Any) -> None:
+        graph.add_edge(source, target, key=f"{relation}:{extra.get('position', '')}".rstrip(":"), relation=relation, **extra)
+
+    assertions: dict[tuple[str, str, str], dict[str, str]] = {}
+    for iri, classes in sorted(types.items()):
+        props = by_subject[iri]
+        if LKG + "Authorship" in classes:
+            values = {local_name(p): o for p, o in props}
+            paper = paper_of_authorship[iri]
+            person, position, name = values.get("person"), values.get("position"), values.get("nameAsWritten")
+            if isinstance(person, str) and isinstance(position, Lit) and isinstance(name, Lit):
+                add_edge(paper, person, "creator", position=int(position.value), name_as_written=name.value)
+        elif LKG + "LineageAssertion" in classes:
+            values = {local_name(p): o for p, o in props}
+            newer, older, relation = values.get("newer"), values.get("older"), values.get("relation")
+            text, source = values.get("evidenceText"), values.get("source")
+            if isinstance(newer, str) and isinstance(older, str) and isinstance(relation, str):
+                assertions[(newer, older, local_name(relation))] = {
+                    "evidence": text.value if isinstance(text, Lit) else "",
+                    "source": source if isinstance(source, str) else "",
+                }
+
+    for s in sorted(kinds):
+        for p, o in by_subject[s]:
+            if isinstance(o, Lit) or o not in kinds or p in _SKIP_PREDICATES or p == PREFIXES["dcterms"] + "creator":
+                continue
+            relation = local_name(p)
+            add_edge(s, o, relation, **assertions.get((s, o, relation), {}))
+    return graph

@@ -1,0 +1,138 @@
+"""Venue badges: ``[**2024 Jul COLM**]`` -> year, month, venue, presentation.
+
+Lists write venues loosely ("Arxiv", "ACM Computing Survey", "ICLR Oral"). A venue node
+must have one canonical short name, so well-known venues are matched case-insensitively
+against a small table; an unknown venue is kept exactly as written. A reading that
+corrects the list's own spelling (not just its case) is reported as a warning.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kg.text import fold
+
+__all__ = ["Badge", "canonical_venue", "parse_badge", "year_in_url"]
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_PRESENTATIONS = {"poster", "oral", "spotlight"}
+
+# folded spelling -> canonical short name. Keys that differ from the canonical name by
+# more than case are corrections and produce a warning.
+_VENUES = {
+    "arxiv": "arXiv",
+    "iclr": "ICLR",
+    "icml": "ICML",
+    "neurips": "NeurIPS",
+    "nips": "NeurIPS",
+    "acl": "ACL",
+    "emnlp": "EMNLP",
+    "naacl": "NAACL",
+    "eacl": "EACL",
+    "coling": "COLING",
+    "colm": "COLM",
+    "aaai": "AAAI",
+    "ijcai": "IJCAI",
+    "kdd": "KDD",
+    "tmlr": "TMLR",
+    "jmlr": "JMLR",
+    "cvpr": "CVPR",
+    "iccv": "ICCV",
+    "eccv": "ECCV",
+    "math-ai": "MATH-AI",
+    "acm computing surveys": "ACM Computing Surveys",
+    "acm computing survey": "ACM Computing Surveys",
+    "acm comput. surv.": "ACM Computing Surveys",
+}
+
+_YEAR_IN_URL = [
+    re.compile(r"^https?://proceedings\.(?:iclr|neurips|mlr)\.(?:cc|press)/paper_files/paper/(\d{4})/"),
+    re.compile(r"^https?://(?:iclr|neurips|icml)\.cc/virtual/(\d{4})/"),
+    re.compile(r"^https?://aclanthology\.org/(\d{4})\."),
+]
+
+
+@dataclass(frozen=True)
+class Badge:
+    """What a venue badge says, plus a note when the venue name was corrected."""
+
+    year: int
+    month: int | None
+    venue: str
+    venue_as_written: str
+    presentation: str | None
+    correction: str | None = None
+
+
+def canonical_venue(written: str) -> tuple[str, str | None]:
+    """Return the canonical venue name and, if the spelling was corrected, a note.
+
+    >>> canonical_venue("Arxiv")
+    ('arXiv', None)
+    >>> canonical_venue("ACM Computing Survey")[0]
+    'ACM Computing Surveys'
+    """
+    canonical = _VENUES.get(fold(written).strip())
+    if canonical is None:
+        return written, None
+    if fold(canonical) != fold(written):
+        return canonical, f"venue {written!r} read as {canonical!r}"
+    return canonical, None
+
+
+def parse_badge(text: str) -> Badge | None:
+    """Parse ``"2024 Jul COLM"``-style badges; ``None`` if ``text`` is not one.
+
+    >>> parse_badge("2025 ICLR Oral")
+    Badge(year=2025, month=None, venue='ICLR', venue_as_written='ICLR', presentation='oral', correction=None)
+    >>> parse_badge("Augmentation") is None
+    True
+    """
+    words = text.split()
+    if len(words) < 2 or not re.fullmatch(r"(1\d|20|21)\d\d", words[0]):
+        return None
+    year, rest = int(words[0]), words[1:]
+    month = _MONTHS.get(rest[0].lower().rstrip(".")) if len(rest) > 1 else None
+    if month is not None:
+        rest = rest[1:]
+    presentation = None
+    if len(rest) > 1 and rest[-1].lower() in _PRESENTATIONS:
+        presentation = rest[-1].lower()
+        rest = rest[:-1]
+    written = " ".join(rest)
+    venue, correction = canonical_venue(written)
+    return Badge(year, month, venue, written, presentation, correction)
+
+
+def year_in_url(url: str) -> int | None:
+    """The year a proceedings URL is filed under, if it is a known proceedings site.
+
+    >>> year_in_url("https://aclanthology.org/2024.naacl-long.421/")
+    2024
+    """
+    for pattern in _YEAR_IN_URL:
+        match = pattern.match(url)
+        if match:
+            return int(match.group(1))
+    return None
