@@ -1,0 +1,47 @@
+"""Shared fixtures: the default knowledge base and its graphs, built once per session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+
+from kg.model import KnowledgeBase
+from kg.pipeline import build_knowledge_base
+from kg.rdf import Triple, iter_triples
+from kg.store import to_store
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+DEFAULT_LIST = DATA / "awesome-paper-list-synthetic-data.md"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="Rewrite golden files from the current output instead of comparing (review the diff!).",
+    )
+
+
+@pytest.fixture(scope="session")
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture(scope="session")
+def default_kb() -> KnowledgeBase:
+    """The knowledge base of data/: the default list plus the curated YAML."""
+    return build_knowledge_base([DEFAULT_LIST], curation=DATA)
+
+
+@pytest.fixture(scope="session")
+def default_triples(default_kb: KnowledgeBase) -> list[Triple]:
+    return list(iter_triples(default_kb))
+
+
+@pytest.fixture(scope="session")
+def default_store(default_triples: list[Triple]) -> pyoxigraph.Store:
+    return to_store(default_triples)
