@@ -247,7 +247,7 @@ def resolve_curation(
         where = ids[cycle[0]]
         raise CurationError("variant_of forms a cycle: " + " -> ".join(cycle), source=where.file, line=where.line)
 
-    year_of = _years(papers, contributions)
+    date_of = _dates(papers, contributions)
     edges: list[LineageEdge] = []
     seen: dict[tuple[str, str, str], SourceRef] = {}
     adjacency: dict[str, list[str]] = defaultdict(list)
@@ -269,14 +269,10 @@ def resolve_curation(
         seen[signature] = item.source
         adjacency[str(newer)].append(str(older))
         where_edge.setdefault((str(newer), str(older)), item.source)
-        y_new, y_old = year_of.get(str(newer)), year_of.get(str(older))
-        if y_new is not None and y_old is not None and y_new < y_old:
-            diagnostics.append(
-                Diagnostic(
-                    source=item.source,
-                    message=f"lineage edge points from an older work ({newer}, {y_new}) to a newer one ({older}, {y_old})",
-                )
-            )
+        d_new, d_old = date_of.get(str(newer)), date_of.get(str(older))
+        if d_new is not None and d_old is not None and _is_earlier(d_new, d_old):
+            message = f"lineage edge points from an older work ({newer}, {_show(d_new)}) to a newer one ({older}, {_show(d_old)})"
+            diagnostics.append(Diagnostic(source=item.source, message=message))
         edges.append(LineageEdge(newer=newer, older=older, relation=entry.relation, evidence=entry.evidence, source=item.source))
     if cycle := _find_cycle(adjacency):
         where = where_edge[(cycle[0], cycle[1])]
@@ -284,11 +280,31 @@ def resolve_curation(
     return tuple(contributions), tuple(edges), tuple(diagnostics)
 
 
-def _years(papers: Sequence[Paper], contributions: Sequence[Contribution]) -> dict[str, int]:
-    """The year of each work: a paper's own, a contribution's earliest introducing paper."""
-    years = {f"paper:{p.key}": p.year for p in papers}
+def _first_seen(paper: Paper) -> tuple[int, int | None]:
+    """When a paper first appeared: its arXiv month when that is earlier than its venue year."""
+    if paper.arxiv_id:
+        arxiv = (2000 + int(paper.arxiv_id[:2]), int(paper.arxiv_id[2:4]))
+        if arxiv[0] <= paper.year:
+            return arxiv
+    return paper.year, paper.month
+
+
+def _dates(papers: Sequence[Paper], contributions: Sequence[Contribution]) -> dict[str, tuple[int, int | None]]:
+    """When each work first appeared; a contribution dates from its earliest introducing paper."""
+    dates = {f"paper:{p.key}": _first_seen(p) for p in papers}
     for c in contributions:
-        found = [years[f"paper:{k}"] for k in c.introduced_by if f"paper:{k}" in years]
+        found = [dates[f"paper:{k}"] for k in c.introduced_by if f"paper:{k}" in dates]
         if found:
-            years[f"method:{c.id}"] = min(found)
-    return years
+            dates[f"method:{c.id}"] = min(found, key=lambda d: (d[0], d[1] or 0))
+    return dates
+
+
+def _is_earlier(a: tuple[int, int | None], b: tuple[int, int | None]) -> bool:
+    """Whether ``a`` is surely before ``b`` (months compared only when both are known)."""
+    if a[0] != b[0]:
+        return a[0] < b[0]
+    return a[1] is not None and b[1] is not None and a[1] < b[1]
+
+
+def _show(date: tuple[int, int | None]) -> str:
+    return f"{date[0]}-{date[1]:02d}" if date[1] else str(date[0])
