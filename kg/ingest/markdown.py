@@ -40,6 +40,7 @@ from kg.venues import parse_badge, year_in_url
 __all__ = ["ListDocument", "parse_markdown", "read_markdown"]
 
 _MAX_BYTES = 50 * 1024 * 1024
+_BROKEN_LINK = re.compile(r"\[+[^\[\]\n]*\]+\([^)\n]*\)?")
 
 
 class ListDocument(Model):
@@ -325,6 +326,9 @@ def _paper(
         if filed is not None and filed != badge.year and not year_reported:
             state.warn(item.line, f"year {badge.year} disagrees with link filed under {filed}: {url}")
             year_reported = True
+    for item in entry:
+        for broken in _BROKEN_LINK.findall(item.text) if item.kind == "text" else ():
+            state.warn(item.line, f"{broken[:80]!r} looks like a link but is not one (unsafe or malformed destination); skipped")
     if len(arxiv_ids) > 1:
         state.warn(line, f"links reveal several arXiv ids {arxiv_ids}; using {arxiv_ids[0]}")
     arxiv_id = arxiv_ids[0] if arxiv_ids else None

@@ -1,0 +1,175 @@
+"""The Markdown parser on our first list, on tricky entries, and on arbitrary text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kg.errors import IngestError, ParseError
+from kg.ingest import parse_markdown, read_markdown
+from kg.model import LinkKind
+
+from .conftest import DEFAULT_LIST
+
+
+@pytest.fixture(scope="module")
+def doc():
+    return read_markdown(DEFAULT_LIST)
+
+
+def test_every_paper_of_the_list_is_read(doc):
+    assert len(doc.papers) == 20
+    assert doc.list.title == "Awesome-Paper-List-for-Synthetic-Data-Generation"
+
+
+def by_title(doc, prefix):
+    [paper] = [p for p in doc.papers if p.title.startswith(prefix)]
+    return paper
+
+
+def test_badge_with_month_and_venue(doc):
+    paper = by_title(doc, "Best Practices and Lessons Learned")
+    assert (paper.year, paper.month, paper.venue, paper.presentation) == (2024, 7, "COLM", None)
+    assert paper.categories == ("Interested Survey && Analysis",)
+
+
+@pytest.mark.parametrize(
+    ("prefix", "year", "venue", "presentation"),
+    [
+        ("WizardLM:", 2024, "ICLR", "poster"),
+        ("WizardMath:", 2025, "ICLR", "oral"),
+        ("ToolLLM:", 2024, "ICLR", "spotlight"),
+        ("TinyGSM:", 2023, "MATH-AI", "poster"),
+        ("Surveying the Effects", 2024, "arXiv", None),
+        ("Tool Learning with Foundation Models", 2023, "ACM Computing Surveys", None),
+        ("From Quantity to Quality", 2024, "NAACL", None),
+    ],
+)
+def test_year_venue_presentation(doc, prefix, year, venue, presentation):
+    paper = by_title(doc, prefix)
+    assert (paper.year, paper.venue, paper.presentation) == (year, venue, presentation)
+
+
+def test_titles_are_exact_with_markdown_stripped(doc):
+    titles = {p.title for p in doc.papers}
+    assert "#InsTag: Instruction Tagging for Analyzing Supervised Fine-tuning of Large Language Models" in titles
+    assert "TinyGSM: achieving > 80% on GSM8k with small language models" in titles
+
+
+def test_authors_in_order_as_written(doc):
+    paper = by_title(doc, "WizardMath:")
+    assert paper.authors[:5] == ("Haipeng Luo", "Qingfeng Sun", "Can Xu", "Pu Zhao", "Jianguang Lou")
+    assert len(paper.authors) == 11
+    assert "dahai li" in by_title(doc, "ToolLLM:").authors
+    assert by_title(doc, "Tool Learning with Foundation Models").authors[-1] == "Maosong Sun"
+
+
+def test_hybrid_labels_map_onto_the_categories_they_name(doc):
+    math = by_title(doc, "OpenMathInstruct-1")
+    assert math.hybrid_label == "Distill+Enviroment"
+    assert math.categories == ("Hybrid", "Distillation", "Environment")
+    retrieve = by_title(doc, "Better Synthetic Data")
+    assert retrieve.categories == ("Hybrid", "External-Based", "Augmentation")
+
+
+def test_links_are_typed_and_arxiv_ids_found(doc):
+    wizardlm = by_title(doc, "WizardLM:")
+    assert [(link.kind, link.url) for link in wizardlm.links][:2] == [
+        (LinkKind.PDF, "https://arxiv.org/pdf/2304.12244"),
+        (LinkKind.CODE, "https://github.com/nlpxucan/WizardLM"),
+    ]
+    assert wizardlm.links[2].kind is LinkKind.HOMEPAGE
+    assert wizardlm.arxiv_id == "2304.12244" and wizardlm.key == "2304.12244"
+    openmath = by_title(doc, "OpenMathInstruct-1")
+    assert LinkKind.DATASET in {link.kind for link in openmath.links}
+    tiny = by_title(doc, "TinyGSM:")
+    assert LinkKind.PAPER_PAGE in {link.kind for link in tiny.links}
+    # a version suffix is dropped from the id
+    assert by_title(doc, "Surveying the Effects").arxiv_id == "2412.02980"
+    # no link reveals an arXiv id: the key is a title slug
+    assert by_title(doc, "AlpaGasus").key == "alpagasus-training-a-better-alpaca-with-fewer-data"
+
+
+def test_the_lists_own_mistakes_are_kept_and_reported(doc):
+    messages = [str(d) for d in doc.diagnostics]
+    source = str(DEFAULT_LIST)
+    assert f"{source}:50: warning: empty link 'github'; skipped" in messages
+    assert any(m.startswith(f"{source}:66: warning: year 2023 disagrees with link filed under 2024") for m in messages)
+    assert f"{source}:78: warning: venue 'ACM Computing Survey' read as 'ACM Computing Surveys'" in messages
+    assert f"{source}:86: warning: hybrid label part 'Enviroment' read as category 'Environment' (typo?)" in messages
+    instag = by_title(doc, "#InsTag")
+    assert instag.year == 2023  # kept as written
+    assert by_title(doc, "Automatic Instruction Evolving").links[-1].kind is LinkKind.HOMEPAGE
+    assert len(by_title(doc, "Automatic Instruction Evolving").links) == 2  # the empty one is not a link
+
+
+def test_categories_come_from_headings(doc):
+    assert [c.label for c in doc.categories] == [
+        "Interested Survey && Analysis",
+        "Augmentation",
+        "Iterative-Evolution",
+        "Distillation",
+        "External-Based",
+        "Environment",
+        "Hybrid",
+        "Filtering",
+    ]
+
+
+TRICKY = """# Tricky
+## Methods
+### Sub
+[**2022 Sep NeurIPS oral**] [**A `code` title (with parens)**](https://en.wikipedia.org/wiki/Transformer_(machine_learning)), *A. One, B. Two and C. Three et al.* | [[github]](javascript:alert(1)) [[HOME PAGE]](https://ex.org/a b) [[pdf]](<https://ex.org/x y.pdf>)
+[**2021 ICML**] [**Second on the same paragraph**](https://arxiv.org/abs/2101.00001v3), *Solo Author*
+
+Not an entry: [a link](https://ex.org) in prose.
+"""
+
+
+def test_tricky_entries():
+    doc = parse_markdown(TRICKY, source="t.md")
+    first, second = doc.papers
+    assert first.title == "A code title (with parens)"
+    assert (first.year, first.month, first.venue, first.presentation) == (2022, 9, "NeurIPS", "oral")
+    assert first.links[0].url == "https://en.wikipedia.org/wiki/Transformer_(machine_learning)"
+    assert first.authors == ("A. One", "B. Two", "C. Three")
+    assert [link.url for link in first.links] == [
+        "https://en.wikipedia.org/wiki/Transformer_(machine_learning)",
+        "https://ex.org/x%20y.pdf",
+    ]
+    assert first.categories == ("Sub",)
+    [sub] = [c for c in doc.categories if c.label == "Sub"]
+    assert sub.broader == "methods"
+    assert second.key == "2101.00001" and second.source.line == 5
+    messages = [d.message for d in doc.diagnostics]
+    broken = [m for m in messages if "looks like a link but is not one" in m]
+    assert len(broken) == 2 and "javascript:alert(1)" in broken[0] and "a b" in broken[1]
+
+
+def test_unreadable_inputs_raise_clear_errors(tmp_path: Path):
+    with pytest.raises(IngestError, match="cannot read"):
+        read_markdown(tmp_path / "missing.md")
+    bad = tmp_path / "latin1.md"
+    bad.write_bytes("# Caf\xe9\n".encode("latin-1"))
+    with pytest.raises(ParseError, match=r"latin1\.md: not UTF-8 text"):
+        read_markdown(bad)
+
+
+def test_entry_with_impossible_month_badge_is_not_an_entry():
+    doc = parse_markdown("## C\n[**Someday ICLR**] [**T**](https://ex.org), *A*\n", source="x.md")
+    assert doc.papers == ()
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=400) | st.from_regex(r"(## [A-Z][a-z]+\n)?\[\*\*20\d\d [A-Za-z ]{0,12}\*\*\] \[\*\*[^\]\n]{0,30}\*\*\]\([^)\n]{0,30}\), \*[^*\n]{0,40}\*", fullmatch=True))
+def test_any_text_yields_records_or_a_parse_error(text):
+    try:
+        doc = parse_markdown(text, source="fuzz.md")
+    except ParseError:
+        return
+    for paper in doc.papers:
+        assert paper.title
+        assert 1000 <= paper.year <= 2100
