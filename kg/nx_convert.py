@@ -88,8 +88,8 @@ def to_networkx(triples: Iterable[Triple]) -> nx.MultiDiGraph:
                 attrs[name] = "; ".join(v.value if isinstance(v, Lit) else v for v in found)
         graph.add_node(iri, **attrs)
 
-    def add_edge(source: str, target: str, relation: str, **extra: Any) -> None:
-        graph.add_edge(source, target, key=f"{relation}:{extra.get('position', '')}".rstrip(":"), relation=relation, **extra)
+    def add_edge(u: str, v: str, relation: str, **extra: Any) -> None:
+        graph.add_edge(u, v, key=f"{relation}:{extra.get('position', '')}".rstrip(":"), relation=relation, **extra)
 
     assertions: dict[tuple[str, str, str], dict[str, str]] = {}
     for iri, classes in sorted(types.items()):
