@@ -149,6 +149,7 @@ def resolve_people(
     rules: dict[str, set[str]] = defaultdict(set)
     notes: list[str] = []
     vetoes = {frozenset((name_key(a).exact, name_key(b).exact)) for a, b in aliases.distinct}
+    written_of = {key.exact: name for name, key in sorted(keys.items(), reverse=True)}
 
     def vetoed(a: str, b: str) -> bool:
         if not vetoes:
@@ -160,7 +161,7 @@ def resolve_people(
         if union.find(a) == union.find(b):
             return
         if vetoed(a, b):
-            notes.append(f"not merged ({rule}, vetoed by aliases.yaml): {a} / {b}")
+            notes.append(f"not merged ({rule}, vetoed by aliases.yaml): {written_of.get(a, a)} / {written_of.get(b, b)}")
             return
         ra, rb = union.find(a), union.find(b)
         union.union(a, b)

@@ -218,3 +218,4 @@ class KnowledgeBase(Model):
     contributions: tuple[Contribution, ...] = ()
     lineage: tuple[LineageEdge, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
+    identity_notes: tuple[str, ...] = ()

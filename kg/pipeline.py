@@ -77,7 +77,7 @@ def assemble(documents: Sequence[ListDocument], curation: Curation) -> Knowledge
     contributions, lineage, curation_notes = resolve_curation(curation, ordered)
     diagnostics.extend(curation_notes)
     signatures = [(p.key, i, name) for p in ordered for i, name in enumerate(p.authors, start=1)]
-    persons, authorships, _ = resolve_people(signatures, aliases=curation.aliases)
+    persons, authorships, identity_notes = resolve_people(signatures, aliases=curation.aliases)
     return KnowledgeBase(
         lists=tuple(sorted(lists.values(), key=lambda item: item.key)),
         papers=tuple(ordered),
@@ -87,4 +87,5 @@ def assemble(documents: Sequence[ListDocument], curation: Curation) -> Knowledge
         contributions=tuple(sorted(contributions, key=lambda c: c.id)),
         lineage=tuple(sorted(lineage, key=lambda e: (str(e.newer), e.relation.value, str(e.older)))),
         diagnostics=tuple(diagnostics),
+        identity_notes=identity_notes,
     )

@@ -28,6 +28,7 @@ class Stats:
     per_category: list[tuple[str, int]]
     per_year: list[tuple[int, int]]
     merges: list[Merge]
+    identity_notes: list[str]
 
 
 def compute_stats(kb: KnowledgeBase, *, top: int = 10) -> Stats:
@@ -62,4 +63,5 @@ def compute_stats(kb: KnowledgeBase, *, top: int = 10) -> Stats:
         per_category=[(c.label, per_category.get(c.label, 0)) for c in kb.categories],
         per_year=sorted(per_year.items()),
         merges=[Merge(p.name, p.variants, p.merged_by) for p in kb.persons if len(p.variants) > 1 or p.nicknames],
+        identity_notes=list(kb.identity_notes),
     )

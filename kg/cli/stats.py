@@ -36,6 +36,8 @@ def stats(
     if merges:
         rows = [(m.name, " / ".join(m.variants) + (f"  [{', '.join(m.rules)}]" if m.rules else "")) for m in result.merges]
         sections.append("Merged names\n" + columns(rows))
+        if result.identity_notes:
+            sections.append("Not merged (review)\n" + "\n".join(f"  {note}" for note in result.identity_notes))
     if papers:
         sections.append("Papers\n" + columns([(p.key, p.title) for p in kb.papers]))
     typer.echo("\n\n".join(sections))
