@@ -87,7 +87,19 @@ def write_exports(files: dict[str, bytes], out: str | Path, *, report: BuildRepo
         out.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise ExportError(f"cannot create {out}: {err.strerror}") from err
+    _remove_stale_temporaries(out)
     for name in sorted(files):
         atomic_write(out / name, files[name])
         if report is not None:
             report.files[name] = len(files[name])
+
+
+def _remove_stale_temporaries(folder: Path, *, older_than: float = 60.0) -> None:
+    """Delete temp files a killed earlier write left behind (``.<name>.<random>.tmp``)."""
+    now = time.time()
+    for leftover in folder.glob(".*.tmp"):
+        try:
+            if now - leftover.stat().st_mtime > older_than:
+                leftover.unlink()
+        except OSError:
+            continue
