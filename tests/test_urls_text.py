@@ -1,0 +1,76 @@
+"""URL normalisation and text cleaning: the gates every input string passes."""
+
+from __future__ import annotations
+
+import re
+
+import pyoxigraph
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.provisional import urls
+
+from kg.text import clean_text, slugify
+from kg.urls import InvalidUrlError, normalise_url
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("https://arxiv.org/abs/2401.0001 v2", "https://arxiv.org/abs/2401.0001%20v2"),
+        ("http://ex.org/<script>", "http://ex.org/%3Cscript%3E"),
+        ("https://ex.org/100%", "https://ex.org/100%25"),
+        ("https://ex.org/%7Euser", "https://ex.org/%7Euser"),
+        ("HTTPS://EX.org/Path", "https://ex.org/Path"),
+        ("https://openreview.net/pdf?id=OJaWBhh61C", "https://openreview.net/pdf?id=OJaWBhh61C"),
+    ],
+)
+def test_urls_are_normalised(raw, expected):
+    assert normalise_url(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        ("", "empty link"),
+        ("   ", "empty link"),
+        ("javascript:alert(1)", "not an http(s) link"),
+        ("www.example.org/paper", "not an http(s) link"),
+        ("paper.pdf", "not an http(s) link"),
+        ("file:///etc/passwd", "not an http(s) link"),
+        ("https://", "link has no host"),
+        ("https://ex.org/a\nb", "control character in link"),
+    ],
+)
+def test_bad_urls_are_refused_with_a_reason(raw, reason):
+    with pytest.raises(InvalidUrlError, match=re.escape(reason)):
+        normalise_url(raw)
+
+
+@settings(max_examples=200, deadline=None)
+@given(urls(), st.text(max_size=5), st.integers(min_value=0, max_value=60))
+def test_any_mutated_url_is_refused_or_a_valid_iri(url, junk, where):
+    mutated = url[:where] + junk + url[where:]
+    try:
+        iri = normalise_url(mutated)
+    except InvalidUrlError:
+        return
+    pyoxigraph.NamedNode(iri)
+
+
+@given(st.text(alphabet=st.characters(), max_size=200))
+def test_clean_text_always_gives_encodable_xml_safe_text(text):
+    cleaned = clean_text(text)
+    cleaned.encode("utf-8")
+    assert not any(ord(c) < 0x20 and c not in "\t\n\r" for c in cleaned)
+    assert "\ud800" not in cleaned
+
+
+def test_lone_surrogates_become_visible_replacement_characters():
+    assert clean_text("bad\ud800surrogate") == "bad\ufffdsurrogate"
+
+
+@given(st.text(max_size=100))
+def test_slugs_are_iri_safe(text):
+    slug = slugify(text)
+    assert slug and all(c.isascii() and (c.isalnum() or c == "-") for c in slug)
