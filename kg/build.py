@@ -59,7 +59,9 @@ def render_exports(
 
     report = report if report is not None else BuildReport()
     start = time.perf_counter()
-    triples: list[Triple] = sorted(set(iter_triples(kb, namespaces)), key=lambda t: (t[0], t[1], str(t[2])))
+    triples: list[Triple] = sorted(
+        set(iter_triples(kb, namespaces)), key=lambda t: (t[0], t[1], str(t[2]))
+    )
     report.seconds["rdf"] = time.perf_counter() - start
     report.triples = len(triples)
     files = {
@@ -80,7 +82,9 @@ def render_exports(
     return files
 
 
-def write_exports(files: dict[str, bytes], out: str | Path, *, report: BuildReport | None = None) -> None:
+def write_exports(
+    files: dict[str, bytes], out: str | Path, *, report: BuildReport | None = None
+) -> None:
     """Write rendered files into ``out`` (created if needed), each atomically."""
     out = Path(out)
     try:

@@ -171,12 +171,16 @@ class _Resolver:
         if scheme == "paper" and value in self.by_key:
             return value
         if scheme == "method":
-            raise CurationError(f"{ref!r} is a method where a paper is expected", source=where.file, line=where.line)
+            raise CurationError(
+                f"{ref!r} is a method where a paper is expected", source=where.file, line=where.line
+            )
         pool = sorted(self.by_arxiv) if scheme == "arxiv" else sorted(self.by_key)
         raise self._unknown("paper", ref, value, pool, where)
 
     @staticmethod
-    def _unknown(kind: str, ref: str, value: str, pool: list[str], where: SourceRef) -> CurationError:
+    def _unknown(
+        kind: str, ref: str, value: str, pool: list[str], where: SourceRef
+    ) -> CurationError:
         close = difflib.get_close_matches(value, pool, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         return CurationError(f"unknown {kind} {ref!r}{hint}", source=where.file, line=where.line)
@@ -218,7 +222,11 @@ def resolve_curation(
     for item in curation.methods:
         if item.value.id in ids:
             first = ids[item.value.id]
-            raise CurationError(f"duplicate method id {item.value.id!r} (first at line {first.line})", source=item.source.file, line=item.source.line)
+            raise CurationError(
+                f"duplicate method id {item.value.id!r} (first at line {first.line})",
+                source=item.source.file,
+                line=item.source.line,
+            )
         ids[item.value.id] = item.source
     resolver = _Resolver(papers, list(ids))
     contributions: list[Contribution] = []
@@ -234,8 +242,14 @@ def resolve_curation(
                 id=entry.id,
                 label=entry.label,
                 kind=entry.kind,
-                introduced_by=tuple(resolver.paper(r, item.line_of("introduced_by", i)) for i, r in enumerate(entry.introduced_by)),
-                used_by=tuple(resolver.paper(r, item.line_of("used_by", i)) for i, r in enumerate(entry.used_by)),
+                introduced_by=tuple(
+                    resolver.paper(r, item.line_of("introduced_by", i))
+                    for i, r in enumerate(entry.introduced_by)
+                ),
+                used_by=tuple(
+                    resolver.paper(r, item.line_of("used_by", i))
+                    for i, r in enumerate(entry.used_by)
+                ),
                 variant_of=entry.variant_of,
                 aliases=tuple(entry.aliases),
                 description=entry.description,
@@ -245,7 +259,9 @@ def resolve_curation(
         )
     if cycle := _find_cycle(variants):
         where = ids[cycle[0]]
-        raise CurationError("variant_of forms a cycle: " + " -> ".join(cycle), source=where.file, line=where.line)
+        raise CurationError(
+            "variant_of forms a cycle: " + " -> ".join(cycle), source=where.file, line=where.line
+        )
 
     date_of = _dates(papers, contributions)
     edges: list[LineageEdge] = []
@@ -258,7 +274,11 @@ def resolve_curation(
         newer = resolver.work(entry.newer, item.line_of("from"))
         older = resolver.work(entry.older, item.line_of("to"))
         if newer == older:
-            raise CurationError(f"lineage edge from {newer} to itself", source=item.source.file, line=item.source.line)
+            raise CurationError(
+                f"lineage edge from {newer} to itself",
+                source=item.source.file,
+                line=item.source.line,
+            )
         signature = (str(newer), str(older), entry.relation.value)
         if signature in seen:
             raise CurationError(
@@ -273,10 +293,20 @@ def resolve_curation(
         if d_new is not None and d_old is not None and _is_earlier(d_new, d_old):
             message = f"lineage edge points from an older work ({newer}, {_show(d_new)}) to a newer one ({older}, {_show(d_old)})"
             diagnostics.append(Diagnostic(source=item.source, message=message))
-        edges.append(LineageEdge(newer=newer, older=older, relation=entry.relation, evidence=entry.evidence, source=item.source))
+        edges.append(
+            LineageEdge(
+                newer=newer,
+                older=older,
+                relation=entry.relation,
+                evidence=entry.evidence,
+                source=item.source,
+            )
+        )
     if cycle := _find_cycle(adjacency):
         where = where_edge[(cycle[0], cycle[1])]
-        raise CurationError("lineage forms a cycle: " + " -> ".join(cycle), source=where.file, line=where.line)
+        raise CurationError(
+            "lineage forms a cycle: " + " -> ".join(cycle), source=where.file, line=where.line
+        )
     return tuple(contributions), tuple(edges), tuple(diagnostics)
 
 
@@ -289,7 +319,9 @@ def _first_seen(paper: Paper) -> tuple[int, int | None]:
     return paper.year, paper.month
 
 
-def _dates(papers: Sequence[Paper], contributions: Sequence[Contribution]) -> dict[str, tuple[int, int | None]]:
+def _dates(
+    papers: Sequence[Paper], contributions: Sequence[Contribution]
+) -> dict[str, tuple[int, int | None]]:
     """When each work first appeared; a contribution dates from its earliest introducing paper."""
     dates = {f"paper:{p.key}": _first_seen(p) for p in papers}
     for c in contributions:

@@ -38,7 +38,9 @@ def canonical_triples(triples: Iterable[Triple]) -> list[Triple]:
 
 def to_ntriples(triples: Iterable[Triple]) -> bytes:
     """Canonical N-Triples, one statement per line, lines sorted."""
-    data = ox.serialize(to_oxigraph_triples(canonical_triples(triples)), format=ox.RdfFormat.N_TRIPLES)
+    data = ox.serialize(
+        to_oxigraph_triples(canonical_triples(triples)), format=ox.RdfFormat.N_TRIPLES
+    )
     assert data is not None
     lines = sorted(set(data.splitlines(keepends=True)))
     return b"".join(lines)
@@ -95,4 +97,6 @@ def to_jsonld(triples: Iterable[Triple]) -> bytes:
         "@context": dict(sorted(PREFIXES.items())),
         "@graph": [nodes[key] for key in sorted(nodes)],
     }
-    return (json.dumps(document, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
+    return (json.dumps(document, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode(
+        "utf-8"
+    )

@@ -28,7 +28,9 @@ def _coerce(values: list[Any], name: str) -> type:
     kinds = {type(v) for v in values}
     for value in values:
         if not isinstance(value, str | int | float | bool):
-            raise UnsupportedAttributeError(f"attribute {name!r} has a {type(value).__name__} value; GraphML takes str, int, float or bool")
+            raise UnsupportedAttributeError(
+                f"attribute {name!r} has a {type(value).__name__} value; GraphML takes str, int, float or bool"
+            )
         if isinstance(value, int) and not isinstance(value, bool) and not -_INT64 <= value < _INT64:
             return str
     if len(kinds) == 1:
@@ -62,7 +64,12 @@ def _sanitised(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     if out.number_of_nodes() != graph.number_of_nodes():
         raise UnsupportedAttributeError("two nodes have the same id once written as text")
     for u, v, key, data in graph.edges(keys=True, data=True):
-        out.add_edge(_clean(u, str), _clean(v, str), key=_clean(key, str), **{k: _clean(x, edge_types[k]) for k, x in data.items()})
+        out.add_edge(
+            _clean(u, str),
+            _clean(v, str),
+            key=_clean(key, str),
+            **{k: _clean(x, edge_types[k]) for k, x in data.items()},
+        )
     return out
 
 
@@ -72,5 +79,7 @@ def to_graphml(graph: nx.MultiDiGraph) -> bytes:
     Raises:
         UnsupportedAttributeError: a value is not a scalar, or two node ids collide.
     """
-    lines = nx.generate_graphml(_sanitised(graph), encoding="utf-8", prettyprint=True, named_key_ids=True)
+    lines = nx.generate_graphml(
+        _sanitised(graph), encoding="utf-8", prettyprint=True, named_key_ids=True
+    )
     return ("<?xml version='1.0' encoding='utf-8'?>\n" + "\n".join(lines) + "\n").encode("utf-8")

@@ -161,7 +161,9 @@ def resolve_people(
         if union.find(a) == union.find(b):
             return
         if vetoed(a, b):
-            notes.append(f"not merged ({rule}, vetoed by aliases.yaml): {written_of.get(a, a)} / {written_of.get(b, b)}")
+            notes.append(
+                f"not merged ({rule}, vetoed by aliases.yaml): {written_of.get(a, a)} / {written_of.get(b, b)}"
+            )
             return
         ra, rb = union.find(a), union.find(b)
         union.union(a, b)
@@ -188,7 +190,9 @@ def resolve_people(
             for k in bare:
                 merge(k.exact, target.exact, "middle-initial")
         elif bare and len(full) > 1:
-            notes.append(f"ambiguous, not merged: {loose.replace('|', ' ')} (middle initials {', '.join(full)})")
+            notes.append(
+                f"ambiguous, not merged: {loose.replace('|', ' ')} (middle initials {', '.join(full)})"
+            )
 
     canonical_of: dict[str, str] = {}
     for canonical, variants in aliases.same:
@@ -228,13 +232,20 @@ def resolve_people(
                 name=display,
                 variants=tuple(names),
                 nicknames=tuple(sorted(nicks)),
-                merged_by=tuple(sorted(rules.get(root, set()))) if len(names) > 1 or root in canonical_of else (),
+                merged_by=tuple(sorted(rules.get(root, set())))
+                if len(names) > 1 or root in canonical_of
+                else (),
             )
         )
         for name in names:
             person_of_name[name] = key
     authorships = tuple(
-        Authorship(paper_key=paper, position=position, person_key=person_of_name[name], name_as_written=name)
+        Authorship(
+            paper_key=paper,
+            position=position,
+            person_key=person_of_name[name],
+            name_as_written=name,
+        )
         for paper, position, name in sigs
     )
     return tuple(sorted(persons, key=lambda p: p.key)), authorships, tuple(notes)

@@ -89,7 +89,13 @@ def to_networkx(triples: Iterable[Triple]) -> nx.MultiDiGraph:
         graph.add_node(iri, **attrs)
 
     def add_edge(u: str, v: str, relation: str, **extra: Any) -> None:
-        graph.add_edge(u, v, key=f"{relation}:{extra.get('position', '')}".rstrip(":"), relation=relation, **extra)
+        graph.add_edge(
+            u,
+            v,
+            key=f"{relation}:{extra.get('position', '')}".rstrip(":"),
+            relation=relation,
+            **extra,
+        )
 
     assertions: dict[tuple[str, str, str], dict[str, str]] = {}
     for iri, classes in sorted(types.items()):
@@ -97,12 +103,26 @@ def to_networkx(triples: Iterable[Triple]) -> nx.MultiDiGraph:
         if LKG + "Authorship" in classes:
             values = {local_name(p): o for p, o in props}
             paper = paper_of_authorship[iri]
-            person, position, name = values.get("person"), values.get("position"), values.get("nameAsWritten")
+            person, position, name = (
+                values.get("person"),
+                values.get("position"),
+                values.get("nameAsWritten"),
+            )
             if isinstance(person, str) and isinstance(position, Lit) and isinstance(name, Lit):
-                add_edge(paper, person, "creator", position=int(position.value), name_as_written=name.value)
+                add_edge(
+                    paper,
+                    person,
+                    "creator",
+                    position=int(position.value),
+                    name_as_written=name.value,
+                )
         elif LKG + "LineageAssertion" in classes:
             values = {local_name(p): o for p, o in props}
-            newer, older, relation = values.get("newer"), values.get("older"), values.get("relation")
+            newer, older, relation = (
+                values.get("newer"),
+                values.get("older"),
+                values.get("relation"),
+            )
             text, source = values.get("evidenceText"), values.get("source")
             if isinstance(newer, str) and isinstance(older, str) and isinstance(relation, str):
                 assertions[(newer, older, local_name(relation))] = {
@@ -112,7 +132,12 @@ def to_networkx(triples: Iterable[Triple]) -> nx.MultiDiGraph:
 
     for s in sorted(kinds):
         for p, o in by_subject[s]:
-            if isinstance(o, Lit) or o not in kinds or p in _SKIP_PREDICATES or p == PREFIXES["dcterms"] + "creator":
+            if (
+                isinstance(o, Lit)
+                or o not in kinds
+                or p in _SKIP_PREDICATES
+                or p == PREFIXES["dcterms"] + "creator"
+            ):
                 continue
             relation = local_name(p)
             add_edge(s, o, relation, **assertions.get((s, o, relation), {}))

@@ -69,7 +69,10 @@ def assemble(documents: Sequence[ListDocument], curation: Curation) -> Knowledge
             if paper.key in papers:
                 first = papers[paper.key]
                 diagnostics.append(
-                    Diagnostic(source=paper.source, message=f"{paper.title!r} is also listed at {first.source}; the first entry is kept")
+                    Diagnostic(
+                        source=paper.source,
+                        message=f"{paper.title!r} is also listed at {first.source}; the first entry is kept",
+                    )
                 )
                 continue
             papers[paper.key] = paper
@@ -85,7 +88,9 @@ def assemble(documents: Sequence[ListDocument], curation: Curation) -> Knowledge
         persons=persons,
         authorships=authorships,
         contributions=tuple(sorted(contributions, key=lambda c: c.id)),
-        lineage=tuple(sorted(lineage, key=lambda e: (str(e.newer), e.relation.value, str(e.older)))),
+        lineage=tuple(
+            sorted(lineage, key=lambda e: (str(e.newer), e.relation.value, str(e.older)))
+        ),
         diagnostics=tuple(diagnostics),
         identity_notes=identity_notes,
     )

@@ -155,7 +155,11 @@ def _people(kb: KnowledgeBase, ns: Namespaces) -> Iterator[Triple]:
         yield paper, lkg("authorship"), iri
         yield paper, DCT + "creator", person
         yield iri, RDF_TYPE, lkg("Authorship")
-        yield iri, RDFS_LABEL, Lit(f"{a.name_as_written}, author {a.position} of {titles[a.paper_key]}")
+        yield (
+            iri,
+            RDFS_LABEL,
+            Lit(f"{a.name_as_written}, author {a.position} of {titles[a.paper_key]}"),
+        )
         yield iri, lkg("position"), _int(a.position)
         yield iri, lkg("person"), person
         yield iri, lkg("nameAsWritten"), Lit(a.name_as_written)

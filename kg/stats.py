@@ -62,6 +62,10 @@ def compute_stats(kb: KnowledgeBase, *, top: int = 10) -> Stats:
         top_authors=[(names[key], n) for key, n in ranked[:top]],
         per_category=[(c.label, per_category.get(c.label, 0)) for c in kb.categories],
         per_year=sorted(per_year.items()),
-        merges=[Merge(p.name, p.variants, p.merged_by) for p in kb.persons if len(p.variants) > 1 or p.nicknames],
+        merges=[
+            Merge(p.name, p.variants, p.merged_by)
+            for p in kb.persons
+            if len(p.variants) > 1 or p.nicknames
+        ],
         identity_notes=list(kb.identity_notes),
     )

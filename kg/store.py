@@ -46,7 +46,10 @@ def to_oxigraph_triples(triples: Iterable[Triple]) -> Iterator[ox.Triple]:
 def to_store(triples: Iterable[Triple]) -> ox.Store:
     """An in-memory Oxigraph store holding ``triples`` in its default graph."""
     store = ox.Store()
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in to_oxigraph_triples(triples))
+    store.bulk_extend(
+        ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
+        for t in to_oxigraph_triples(triples)
+    )
     return store
 
 
@@ -61,7 +64,9 @@ def to_rdflib(triples: Iterable[Triple]) -> rdflib.Graph:
         graph.bind(prefix, iri, override=True, replace=True)
     for s, p, o in triples:
         if isinstance(o, Lit):
-            obj: rdflib.term.Node = rdflib.Literal(o.value, datatype=rdflib.URIRef(o.datatype) if o.datatype else None)
+            obj: rdflib.term.Node = rdflib.Literal(
+                o.value, datatype=rdflib.URIRef(o.datatype) if o.datatype else None
+            )
         else:
             obj = rdflib.URIRef(o)
         graph.add((rdflib.URIRef(s), rdflib.URIRef(p), obj))

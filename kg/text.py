@@ -15,9 +15,7 @@ __all__ = ["clean_text", "fold", "slugify"]
 
 # C0 controls except TAB, LF, CR; DEL; C1 controls; XML-illegal non-characters;
 # U+2028/U+2029 (break JavaScript string literals in old engines) and the BOM.
-_ILLEGAL = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]"
-)
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _SPACE = re.compile(r"\s+")
 

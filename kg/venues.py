@@ -67,7 +67,9 @@ _VENUES = {
 }
 
 _YEAR_IN_URL = [
-    re.compile(r"^https?://proceedings\.(?:iclr|neurips|mlr)\.(?:cc|press)/paper_files/paper/(\d{4})/"),
+    re.compile(
+        r"^https?://proceedings\.(?:iclr|neurips|mlr)\.(?:cc|press)/paper_files/paper/(\d{4})/"
+    ),
     re.compile(r"^https?://(?:iclr|neurips|icml)\.cc/virtual/(\d{4})/"),
     re.compile(r"^https?://aclanthology\.org/(\d{4})\."),
 ]

@@ -128,5 +128,9 @@ def validate(model: type[M], data: Any, lines: LineMap, *, source: str | Path) -
                 break
         where = ".".join(str(p) for p in loc)
         got = first.get("input")
-        shown = f" (got {got!r})" if not isinstance(got, dict | list) and first["type"] != "missing" else ""
+        shown = (
+            f" (got {got!r})"
+            if not isinstance(got, dict | list) and first["type"] != "missing"
+            else ""
+        )
         raise ParseError(f"{where}: {first['msg']}{shown}", source=source, line=line) from err

@@ -30,13 +30,20 @@ def test_build_one_list_alone(one_list: Path, tmp_path: Path):
     assert result.exit_code == 0, result.output
     assert "  papers         1\n" in result.output
     assert result.output.splitlines()[-1].startswith(f"Wrote 4 files to {out}/ in ")
-    assert sorted(p.name for p in out.iterdir()) == ["graph.graphml", "graph.jsonld", "graph.nt", "graph.ttl"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "graph.graphml",
+        "graph.jsonld",
+        "graph.nt",
+        "graph.ttl",
+    ]
 
 
 def test_build_reports_a_missing_file(tmp_path: Path):
     result = runner.invoke(app, ["build", str(tmp_path / "nope.md"), "--out", str(tmp_path)])
     assert result.exit_code == 1
-    assert result.stderr == f"Error: cannot read {tmp_path / 'nope.md'}: No such file or directory\n"
+    assert (
+        result.stderr == f"Error: cannot read {tmp_path / 'nope.md'}: No such file or directory\n"
+    )
 
 
 def test_build_reports_bad_curation_with_file_and_line(one_list: Path, tmp_path: Path):
@@ -47,17 +54,25 @@ def test_build_reports_bad_curation_with_file_and_line(one_list: Path, tmp_path:
         "    evidence: {text: t, source: 'https://ex.org'}\n",
         encoding="utf-8",
     )
-    result = runner.invoke(app, ["build", str(one_list), "--curation", str(curation), "--out", str(tmp_path / "o")])
+    result = runner.invoke(
+        app, ["build", str(one_list), "--curation", str(curation), "--out", str(tmp_path / "o")]
+    )
     assert result.exit_code == 1
-    assert result.stderr == f"Error: {curation / 'lineage.yaml'}:2: unknown paper 'arxiv:9999.99999'\n"
+    assert (
+        result.stderr == f"Error: {curation / 'lineage.yaml'}:2: unknown paper 'arxiv:9999.99999'\n"
+    )
     assert not (tmp_path / "o").exists()
 
 
 def test_build_reports_yaml_type_errors_with_line(one_list: Path, tmp_path: Path):
     curation = tmp_path / "cur"
     curation.mkdir()
-    (curation / "methods.yaml").write_text("methods:\n  - id: x\n    label: X\n    kind: algorithm\n", encoding="utf-8")
-    result = runner.invoke(app, ["build", str(one_list), "--curation", str(curation), "--out", str(tmp_path / "o")])
+    (curation / "methods.yaml").write_text(
+        "methods:\n  - id: x\n    label: X\n    kind: algorithm\n", encoding="utf-8"
+    )
+    result = runner.invoke(
+        app, ["build", str(one_list), "--curation", str(curation), "--out", str(tmp_path / "o")]
+    )
     assert result.exit_code == 1
     assert result.stderr == (
         f"Error: {curation / 'methods.yaml'}:4: methods.0.kind: Input should be 'method', 'dataset', 'model' or 'benchmark' (got 'algorithm')\n"
@@ -66,7 +81,10 @@ def test_build_reports_yaml_type_errors_with_line(one_list: Path, tmp_path: Path
 
 def test_warnings_go_to_stderr_with_file_and_line(tmp_path: Path):
     path = tmp_path / "w.md"
-    path.write_text("# W\n## C\n[**2024 ICLR**] [**T**](https://ex.org/t.pdf), *A B* | [[github]]( )\n", encoding="utf-8")
+    path.write_text(
+        "# W\n## C\n[**2024 ICLR**] [**T**](https://ex.org/t.pdf), *A B* | [[github]]( )\n",
+        encoding="utf-8",
+    )
     result = runner.invoke(app, ["build", str(path), "--out", str(tmp_path / "o"), "--no-views"])
     assert result.exit_code == 0
     assert result.stderr == f"{path}:3: warning: empty link 'github'; skipped\n"
@@ -90,7 +108,9 @@ def test_query_formats(one_list: Path):
 
 def test_query_from_file_and_construct_gives_turtle(one_list: Path, tmp_path: Path):
     rq = tmp_path / "q.rq"
-    rq.write_text("CONSTRUCT { ?p dcterms:title ?t } WHERE { ?p dcterms:title ?t }", encoding="utf-8")
+    rq.write_text(
+        "CONSTRUCT { ?p dcterms:title ?t } WHERE { ?p dcterms:title ?t }", encoding="utf-8"
+    )
     result = runner.invoke(app, ["query", "--file", str(rq), "--list", str(one_list)])
     assert result.exit_code == 0
     assert '<http://purl.org/dc/terms/title> "Self-Instruct"' in result.stdout
@@ -100,8 +120,14 @@ def test_query_from_file_and_construct_gives_turtle(one_list: Path, tmp_path: Pa
     ("text", "message"),
     [
         ("DROP ALL", "Error: updates are not allowed: the graph is read-only\n"),
-        ("SELECT * WHERE { SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }", "Error: SERVICE is not allowed: queries may not contact other endpoints\n"),
-        ("SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }", "Error: FROM and FROM NAMED are not allowed: queries run on the built graph only\n"),
+        (
+            "SELECT * WHERE { SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }",
+            "Error: SERVICE is not allowed: queries may not contact other endpoints\n",
+        ),
+        (
+            "SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }",
+            "Error: FROM and FROM NAMED are not allowed: queries run on the built graph only\n",
+        ),
     ],
 )
 def test_query_refuses_what_could_escape_the_graph(one_list: Path, text: str, message: str):
@@ -120,7 +146,10 @@ def test_stats_merges_and_counts():
     result = runner.invoke(app, ["stats", str(DEFAULT_LIST), "--merges", "--top", "3"])
     assert result.exit_code == 0
     assert "  papers         20\n" in result.stdout
-    assert "Most prolific authors\n  Can Xu         4\n  Chongyang Tao  3\n  Pu Zhao        3\n" in result.stdout
+    assert (
+        "Most prolific authors\n  Can Xu         4\n  Chongyang Tao  3\n  Pu Zhao        3\n"
+        in result.stdout
+    )
     assert "  Jian-Guang Lou  Jian-Guang Lou / Jianguang Lou  [spelling]" in result.stdout
     assert "  Andrew M. Dai   Andrew Dai / Andrew M. Dai  [middle-initial]" in result.stdout
 

@@ -15,7 +15,10 @@ from .conftest import ROOT
 
 def select(store, text, **bindings):
     terms = {k: pyoxigraph.Literal(v) if isinstance(v, str) else v for k, v in bindings.items()}
-    return [{k: (v.value if v is not None else None) for k, v in row.items()} for row in run_query(store, text, bindings=terms).rows()]
+    return [
+        {k: (v.value if v is not None else None) for k, v in row.items()}
+        for row in run_query(store, text, bindings=terms).rows()
+    ]
 
 
 def ask(store, text):
@@ -23,12 +26,17 @@ def ask(store, text):
 
 
 def test_twenty_papers_with_both_types(default_store):
-    rows = select(default_store, "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a lkg:Paper, schema:ScholarlyArticle }")
+    rows = select(
+        default_store,
+        "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a lkg:Paper, schema:ScholarlyArticle }",
+    )
     assert rows == [{"n": "20"}]
 
 
 def test_every_node_has_a_label(default_store):
-    rows = select(default_store, "SELECT ?s WHERE { ?s a ?type FILTER NOT EXISTS { ?s rdfs:label ?l } }")
+    rows = select(
+        default_store, "SELECT ?s WHERE { ?s a ?type FILTER NOT EXISTS { ?s rdfs:label ?l } }"
+    )
     assert rows == []
 
 
@@ -41,7 +49,15 @@ def test_paper_facts(default_store):
              FILTER(STRSTARTS(?title, "Surveying the Effects"))
            }""",
     )
-    assert rows == [{"title": "Surveying the Effects of Quality, Diversity, and Complexity in Synthetic Data From Large Language Models", "year": "2024", "month": "12", "venue": "arXiv", "arxiv": "2412.02980"}]
+    assert rows == [
+        {
+            "title": "Surveying the Effects of Quality, Diversity, and Complexity in Synthetic Data From Large Language Models",
+            "year": "2024",
+            "month": "12",
+            "venue": "arXiv",
+            "arxiv": "2412.02980",
+        }
+    ]
 
 
 def test_year_is_an_integer_that_compares_on_every_engine(default_store, default_triples):
@@ -83,7 +99,10 @@ def test_person_merges_through_sparql(default_store):
 
 
 def test_categories_form_one_scheme_and_hybrids_have_each_part(default_store):
-    rows = select(default_store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?c a skos:Concept ; skos:inScheme ?s }")
+    rows = select(
+        default_store,
+        "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?c a skos:Concept ; skos:inScheme ?s }",
+    )
     assert rows == [{"n": "1"}]
     rows = select(
         default_store,
@@ -93,13 +112,22 @@ def test_categories_form_one_scheme_and_hybrids_have_each_part(default_store):
 
 
 def test_links_typed_and_presentation(default_store):
-    rows = select(default_store, "SELECT ?code ?pres WHERE { ?p lkg:arxivId \"2401.01335\" ; lkg:code ?code ; lkg:presentation ?pres }")
+    rows = select(
+        default_store,
+        'SELECT ?code ?pres WHERE { ?p lkg:arxivId "2401.01335" ; lkg:code ?code ; lkg:presentation ?pres }',
+    )
     assert rows == [{"code": "https://github.com/uclaml/SPIN", "pres": "poster"}]
 
 
 def test_wizard_lineage_is_transitive(default_store):
-    assert ask(default_store, 'ASK { ?m lkg:arxivId "2308.09583" . ?c lkg:arxivId "2306.08568" . ?l lkg:arxivId "2304.12244" . ?m prov:wasDerivedFrom ?c . ?c prov:wasDerivedFrom ?l . ?m prov:wasDerivedFrom+ ?l }')
-    assert ask(default_store, 'ASK { ?a lkg:arxivId "2406.00770" . ?l lkg:arxivId "2304.12244" . ?a lkg:automates ?l }')
+    assert ask(
+        default_store,
+        'ASK { ?m lkg:arxivId "2308.09583" . ?c lkg:arxivId "2306.08568" . ?l lkg:arxivId "2304.12244" . ?m prov:wasDerivedFrom ?c . ?c prov:wasDerivedFrom ?l . ?m prov:wasDerivedFrom+ ?l }',
+    )
+    assert ask(
+        default_store,
+        'ASK { ?a lkg:arxivId "2406.00770" . ?l lkg:arxivId "2304.12244" . ?a lkg:automates ?l }',
+    )
 
 
 def test_every_lineage_edge_has_queryable_evidence(default_store):
@@ -116,12 +144,20 @@ def test_methods_introduced_and_used(default_store):
         default_store,
         """SELECT ?paper WHERE { ?m a lkg:Method ; rdfs:label "Evol-Instruct" . ?p lkg:introduces ?m ; dcterms:title ?paper }""",
     )
-    assert [r["paper"] for r in rows] == ["WizardLM: Empowering Large Pre-Trained Language Models to Follow Complex Instructions"]
-    assert ask(default_store, 'ASK { ?m rdfs:label "Evol-Instruct" . ?p lkg:usesMethod ?m ; lkg:arxivId "2306.08568" }')
+    assert [r["paper"] for r in rows] == [
+        "WizardLM: Empowering Large Pre-Trained Language Models to Follow Complex Instructions"
+    ]
+    assert ask(
+        default_store,
+        'ASK { ?m rdfs:label "Evol-Instruct" . ?p lkg:usesMethod ?m ; lkg:arxivId "2306.08568" }',
+    )
 
 
 def test_no_blank_nodes(default_triples):
-    assert all(not s.startswith("_:") and not (isinstance(o, str) and o.startswith("_:")) for s, _, o in default_triples)
+    assert all(
+        not s.startswith("_:") and not (isinstance(o, str) and o.startswith("_:"))
+        for s, _, o in default_triples
+    )
 
 
 @pytest.fixture(scope="module")
@@ -134,7 +170,11 @@ def ontology():
 def test_every_vocabulary_term_used_is_declared(default_triples, ontology):
     declared = {str(s) for s in ontology.subjects() if str(s).startswith(LKG)}
     used = {p for _, p, _ in default_triples if p.startswith(LKG)}
-    used |= {o for _, p, o in default_triples if p == PREFIXES["rdf"] + "type" and isinstance(o, str) and o.startswith(LKG)}
+    used |= {
+        o
+        for _, p, o in default_triples
+        if p == PREFIXES["rdf"] + "type" and isinstance(o, str) and o.startswith(LKG)
+    }
     used |= {o for _, p, o in default_triples if p == LKG + "relation" and isinstance(o, str)}
     assert used - declared == set()
 
@@ -144,7 +184,15 @@ def test_lineage_relations_specialise_prov_was_derived_from(ontology):
 
     query = "ASK { ?r rdfs:subPropertyOf+ prov:wasDerivedFrom . ?r rdfs:subPropertyOf ?cito FILTER(STRSTARTS(STR(?cito), STR(cito:))) }"
     for relation in Relation:
-        bound = ontology.query(query, initNs={"rdfs": rdflib.RDFS, "prov": rdflib.Namespace(PREFIXES["prov"]), "cito": rdflib.Namespace(PREFIXES["cito"])}, initBindings={"r": rdflib.URIRef(LKG + relation.value)})
+        bound = ontology.query(
+            query,
+            initNs={
+                "rdfs": rdflib.RDFS,
+                "prov": rdflib.Namespace(PREFIXES["prov"]),
+                "cito": rdflib.Namespace(PREFIXES["cito"]),
+            },
+            initBindings={"r": rdflib.URIRef(LKG + relation.value)},
+        )
         assert bound.askAnswer, relation
 
 

@@ -12,7 +12,9 @@ from kg.cli import app
 from .conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-COMMANDS = sorted(info.name or info.callback.__name__.replace("_", "-") for info in app.registered_commands)
+COMMANDS = sorted(
+    info.name or info.callback.__name__.replace("_", "-") for info in app.registered_commands
+)
 GROUPS = sorted(group.name for group in app.registered_groups if group.name)
 
 

@@ -34,7 +34,9 @@ RDF_FORMATS = [
 
 
 @pytest.mark.parametrize(("writer", "ox_format", "rdflib_format"), RDF_FORMATS)
-def test_rdf_exports_parse_strictly_and_are_isomorphic(default_triples, writer, ox_format, rdflib_format):
+def test_rdf_exports_parse_strictly_and_are_isomorphic(
+    default_triples, writer, ox_format, rdflib_format
+):
     data = writer(default_triples)
     strict = list(ox.parse(data, format=ox_format))
     assert len(strict) == len(set(default_triples))
@@ -46,7 +48,12 @@ def test_rdf_exports_parse_strictly_and_are_isomorphic(default_triples, writer, 
 def test_rapper_accepts_the_exports(name, syntax):
     rapper = shutil.which("rapper")
     assert rapper, "raptor2-utils must be installed (scripts/test.sh installs it)"
-    result = subprocess.run([rapper, "-i", syntax, "-c", str(ROOT / "exports" / name)], capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [rapper, "-i", syntax, "-c", str(ROOT / "exports" / name)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -71,7 +78,9 @@ def test_committed_exports_are_fresh(default_kb):
     committed = {p.name: p.read_bytes() for p in (ROOT / "exports").iterdir() if p.is_file()}
     stale = sorted(name for name in rendered if committed.get(name) != rendered[name])
     extra = sorted(set(committed) - set(rendered))
-    assert not stale and not extra, f"run `kg build` and commit exports/ (stale: {stale}, unexpected: {extra})"
+    assert not stale and not extra, (
+        f"run `kg build` and commit exports/ (stale: {stale}, unexpected: {extra})"
+    )
 
 
 def test_exports_are_byte_identical_across_hash_seeds(tmp_path: Path):
@@ -79,7 +88,13 @@ def test_exports_are_byte_identical_across_hash_seeds(tmp_path: Path):
     for seed in ("0", "12345"):
         out = tmp_path / seed
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        subprocess.run([sys.executable, "-m", "kg", "build", "--out", str(out)], cwd=ROOT, env=env, check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "kg", "build", "--out", str(out)],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
         outputs.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
     assert outputs[0] == outputs[1]
     assert set(EXPORT_FILES.values()) <= set(outputs[0])
@@ -91,7 +106,10 @@ def test_graphml_loads_in_networkx_and_igraph(default_triples, tmp_path: Path):
     graph = to_networkx(default_triples)
     data = to_graphml(graph)
     back = nx.read_graphml(io.BytesIO(data), force_multigraph=True)
-    assert (back.number_of_nodes(), back.number_of_edges()) == (graph.number_of_nodes(), graph.number_of_edges())
+    assert (back.number_of_nodes(), back.number_of_edges()) == (
+        graph.number_of_nodes(),
+        graph.number_of_edges(),
+    )
     path = tmp_path / "g.graphml"
     path.write_bytes(data)
     ig = igraph.Graph.Read_GraphML(str(path))
@@ -130,13 +148,23 @@ def test_graphml_refuses_non_scalar_values():
 
 def test_literals_with_hostile_text_survive_every_format():
     triples = [
-        ("https://ex.org/a", "https://ex.org/p", Lit('quote " back\\slash \n newline </script> \ufffd')),
-        ("https://ex.org/a", "https://ex.org/q", Lit("2024", "http://www.w3.org/2001/XMLSchema#integer")),
+        (
+            "https://ex.org/a",
+            "https://ex.org/p",
+            Lit('quote " back\\slash \n newline </script> \ufffd'),
+        ),
+        (
+            "https://ex.org/a",
+            "https://ex.org/q",
+            Lit("2024", "http://www.w3.org/2001/XMLSchema#integer"),
+        ),
     ]
     for writer, ox_format, rdflib_format in RDF_FORMATS:
         data = writer(triples)
         assert len(list(ox.parse(data, format=ox_format))) == 2
-        assert isomorphic(rdflib.Graph().parse(data=data.decode(), format=rdflib_format), to_rdflib(triples))
+        assert isomorphic(
+            rdflib.Graph().parse(data=data.decode(), format=rdflib_format), to_rdflib(triples)
+        )
 
 
 def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path: Path, monkeypatch):

@@ -32,7 +32,12 @@ def test_nickname_in_parentheses(default_kb):
 
 @pytest.mark.parametrize(
     ("a", "b"),
-    [("Yi Zhang", "Yong Zhang"), ("Zhen Zhang", "Yi Zhang"), ("Chang Zhou", "Chunting Zhou"), ("Jing Ma", "Jinmeng Rao")],
+    [
+        ("Yi Zhang", "Yong Zhang"),
+        ("Zhen Zhang", "Yi Zhang"),
+        ("Chang Zhou", "Chunting Zhou"),
+        ("Jing Ma", "Jinmeng Rao"),
+    ],
 )
 def test_similar_names_stay_apart(default_kb, a, b):
     people = people_by_variant(default_kb)
@@ -59,7 +64,9 @@ def test_counts_for_the_default_list(default_kb):
 
 
 def test_ambiguous_middle_initials_are_not_merged():
-    people, _, notes = resolve_people([("p1", 1, "Andrew B. Dai"), ("p2", 1, "Andrew M. Dai"), ("p3", 1, "Andrew Dai")])
+    people, _, notes = resolve_people(
+        [("p1", 1, "Andrew B. Dai"), ("p2", 1, "Andrew M. Dai"), ("p3", 1, "Andrew Dai")]
+    )
     assert len(people) == 3
     assert notes == ("ambiguous, not merged: andrew dai (middle initials b, m)",)
 
@@ -70,21 +77,36 @@ def test_bare_initial_is_not_merged_with_a_full_given_name():
 
 
 def test_curated_aliases_merge_and_veto():
-    aliases = AliasRules(same=(("Xiang Lisa Li", ("Lisa Li", "Xiang Lisa Li")),), distinct=(("Jason Weston", "Jason E Weston"),))
+    aliases = AliasRules(
+        same=(("Xiang Lisa Li", ("Lisa Li", "Xiang Lisa Li")),),
+        distinct=(("Jason Weston", "Jason E Weston"),),
+    )
     people, authorships, notes = resolve_people(
-        [("p1", 1, "Lisa Li"), ("p2", 1, "Xiang Lisa Li"), ("p3", 1, "Jason Weston"), ("p4", 1, "Jason E Weston")],
+        [
+            ("p1", 1, "Lisa Li"),
+            ("p2", 1, "Xiang Lisa Li"),
+            ("p3", 1, "Jason Weston"),
+            ("p4", 1, "Jason E Weston"),
+        ],
         aliases=aliases,
     )
     names = sorted(p.name for p in people)
     assert names == ["Jason E Weston", "Jason Weston", "Xiang Lisa Li"]
     [lisa] = [p for p in people if p.name == "Xiang Lisa Li"]
     assert lisa.merged_by == ("curated",)
-    assert notes == ("not merged (middle-initial, vetoed by aliases.yaml): Jason Weston / Jason E Weston",)
+    assert notes == (
+        "not merged (middle-initial, vetoed by aliases.yaml): Jason Weston / Jason E Weston",
+    )
     assert {a.person_key for a in authorships if a.paper_key in {"p1", "p2"}} == {lisa.key}
 
 
 def test_resolution_does_not_depend_on_input_order():
-    sigs = [("p1", 1, "Jianguang Lou"), ("p2", 1, "Jian-Guang Lou"), ("p3", 1, "Andrew Dai"), ("p4", 2, "Andrew M. Dai")]
+    sigs = [
+        ("p1", 1, "Jianguang Lou"),
+        ("p2", 1, "Jian-Guang Lou"),
+        ("p3", 1, "Andrew Dai"),
+        ("p4", 2, "Andrew M. Dai"),
+    ]
     forward, _, _ = resolve_people(sigs)
     backward, _, _ = resolve_people(list(reversed(sigs)))
     assert forward == backward

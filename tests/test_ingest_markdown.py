@@ -55,13 +55,22 @@ def test_year_venue_presentation(doc, prefix, year, venue, presentation):
 
 def test_titles_are_exact_with_markdown_stripped(doc):
     titles = {p.title for p in doc.papers}
-    assert "#InsTag: Instruction Tagging for Analyzing Supervised Fine-tuning of Large Language Models" in titles
+    assert (
+        "#InsTag: Instruction Tagging for Analyzing Supervised Fine-tuning of Large Language Models"
+        in titles
+    )
     assert "TinyGSM: achieving > 80% on GSM8k with small language models" in titles
 
 
 def test_authors_in_order_as_written(doc):
     paper = by_title(doc, "WizardMath:")
-    assert paper.authors[:5] == ("Haipeng Luo", "Qingfeng Sun", "Can Xu", "Pu Zhao", "Jianguang Lou")
+    assert paper.authors[:5] == (
+        "Haipeng Luo",
+        "Qingfeng Sun",
+        "Can Xu",
+        "Pu Zhao",
+        "Jianguang Lou",
+    )
     assert len(paper.authors) == 11
     assert "dahai li" in by_title(doc, "ToolLLM:").authors
     assert by_title(doc, "Tool Learning with Foundation Models").authors[-1] == "Maosong Sun"
@@ -97,13 +106,24 @@ def test_the_lists_own_mistakes_are_kept_and_reported(doc):
     messages = [str(d) for d in doc.diagnostics]
     source = str(DEFAULT_LIST)
     assert f"{source}:50: warning: empty link 'github'; skipped" in messages
-    assert any(m.startswith(f"{source}:66: warning: year 2023 disagrees with link filed under 2024") for m in messages)
-    assert f"{source}:78: warning: venue 'ACM Computing Survey' read as 'ACM Computing Surveys'" in messages
-    assert f"{source}:86: warning: hybrid label part 'Enviroment' read as category 'Environment' (typo?)" in messages
+    assert any(
+        m.startswith(f"{source}:66: warning: year 2023 disagrees with link filed under 2024")
+        for m in messages
+    )
+    assert (
+        f"{source}:78: warning: venue 'ACM Computing Survey' read as 'ACM Computing Surveys'"
+        in messages
+    )
+    assert (
+        f"{source}:86: warning: hybrid label part 'Enviroment' read as category 'Environment' (typo?)"
+        in messages
+    )
     instag = by_title(doc, "#InsTag")
     assert instag.year == 2023  # kept as written
     assert by_title(doc, "Automatic Instruction Evolving").links[-1].kind is LinkKind.HOMEPAGE
-    assert len(by_title(doc, "Automatic Instruction Evolving").links) == 2  # the empty one is not a link
+    assert (
+        len(by_title(doc, "Automatic Instruction Evolving").links) == 2
+    )  # the empty one is not a link
 
 
 def test_categories_come_from_headings(doc):
@@ -133,7 +153,12 @@ def test_tricky_entries():
     doc = parse_markdown(TRICKY, source="t.md")
     first, second = doc.papers
     assert first.title == "A code title (with parens)"
-    assert (first.year, first.month, first.venue, first.presentation) == (2022, 9, "NeurIPS", "oral")
+    assert (first.year, first.month, first.venue, first.presentation) == (
+        2022,
+        9,
+        "NeurIPS",
+        "oral",
+    )
     assert first.links[0].url == "https://en.wikipedia.org/wiki/Transformer_(machine_learning)"
     assert first.authors == ("A. One", "B. Two", "C. Three")
     assert [link.url for link in first.links] == [
@@ -164,7 +189,13 @@ def test_entry_with_impossible_month_badge_is_not_an_entry():
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=400) | st.from_regex(r"(## [A-Z][a-z]+\n)?\[\*\*20\d\d [A-Za-z ]{0,12}\*\*\] \[\*\*[^\]\n]{0,30}\*\*\]\([^)\n]{0,30}\), \*[^*\n]{0,40}\*", fullmatch=True))
+@given(
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=400)
+    | st.from_regex(
+        r"(## [A-Z][a-z]+\n)?\[\*\*20\d\d [A-Za-z ]{0,12}\*\*\] \[\*\*[^\]\n]{0,30}\*\*\]\([^)\n]{0,30}\), \*[^*\n]{0,40}\*",
+        fullmatch=True,
+    )
+)
 def test_any_text_yields_records_or_a_parse_error(text):
     try:
         doc = parse_markdown(text, source="fuzz.md")

@@ -20,7 +20,15 @@ from kg.errors import KgError
 if TYPE_CHECKING:
     from kg.model import KnowledgeBase
 
-__all__ = ["CurationOpt", "ListsArg", "app", "columns", "handle_errors", "load_inputs", "print_warnings"]
+__all__ = [
+    "CurationOpt",
+    "ListsArg",
+    "app",
+    "columns",
+    "handle_errors",
+    "load_inputs",
+    "print_warnings",
+]
 
 app = typer.Typer(
     name="kg",
@@ -50,11 +58,17 @@ def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
 
 ListsArg = Annotated[
     list[Path] | None,
-    typer.Argument(help="Markdown list files. Default: every list in data/ plus the curated YAML there.", show_default=False),
+    typer.Argument(
+        help="Markdown list files. Default: every list in data/ plus the curated YAML there.",
+        show_default=False,
+    ),
 ]
 CurationOpt = Annotated[
     Path | None,
-    typer.Option("--curation", help="Folder of curated YAML (methods, lineage, aliases). Default: data/ when no lists are given."),
+    typer.Option(
+        "--curation",
+        help="Folder of curated YAML (methods, lineage, aliases). Default: data/ when no lists are given.",
+    ),
 ]
 
 

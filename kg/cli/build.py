@@ -23,10 +23,16 @@ from kg.cli.app import (
 @handle_errors
 def build(
     lists: ListsArg = None,
-    out: Annotated[Path, typer.Option("--out", help="Folder to write the exports into.")] = Path("exports"),
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the exports into.")] = Path(
+        "exports"
+    ),
     curation: CurationOpt = None,
-    base: Annotated[str | None, typer.Option("--base", help="Base IRI of minted resources.")] = None,
-    views: Annotated[bool, typer.Option("--views/--no-views", help="Also write the HTML views.")] = True,
+    base: Annotated[
+        str | None, typer.Option("--base", help="Base IRI of minted resources.")
+    ] = None,
+    views: Annotated[
+        bool, typer.Option("--views/--no-views", help="Also write the HTML views.")
+    ] = True,
 ) -> None:
     """Build the graph and write Turtle, N-Triples, JSON-LD, GraphML and HTML views.
 
@@ -42,7 +48,9 @@ def build(
     kb = load_inputs(lists, curation)
     print_warnings(kb)
     report = BuildReport()
-    files = render_exports(kb, namespaces=Namespaces(base or DEFAULT_BASE), views=views, report=report)
+    files = render_exports(
+        kb, namespaces=Namespaces(base or DEFAULT_BASE), views=views, report=report
+    )
     write_exports(files, out, report=report)
     stats = compute_stats(kb)
     rows = [(kind, str(n)) for kind, n in stats.counts.items()] + [("triples", str(report.triples))]

@@ -14,8 +14,12 @@ from kg.cli.app import CurationOpt, ListsArg, app, columns, handle_errors, load_
 def stats(
     lists: ListsArg = None,
     curation: CurationOpt = None,
-    merges: Annotated[bool, typer.Option("--merges", help="List every person whose spellings were merged.")] = False,
-    papers: Annotated[bool, typer.Option("--papers", help="List paper keys (for curated YAML) and titles.")] = False,
+    merges: Annotated[
+        bool, typer.Option("--merges", help="List every person whose spellings were merged.")
+    ] = False,
+    papers: Annotated[
+        bool, typer.Option("--papers", help="List paper keys (for curated YAML) and titles.")
+    ] = False,
     top: Annotated[int, typer.Option("--top", min=1, help="How many authors to rank.")] = 10,
 ) -> None:
     """Print counts per kind, the most prolific authors, papers per category and per year.
@@ -34,10 +38,15 @@ def stats(
         "Papers per year\n" + columns([(str(y), str(n)) for y, n in result.per_year]),
     ]
     if merges:
-        rows = [(m.name, " / ".join(m.variants) + (f"  [{', '.join(m.rules)}]" if m.rules else "")) for m in result.merges]
+        rows = [
+            (m.name, " / ".join(m.variants) + (f"  [{', '.join(m.rules)}]" if m.rules else ""))
+            for m in result.merges
+        ]
         sections.append("Merged names\n" + columns(rows))
         if result.identity_notes:
-            sections.append("Not merged (review)\n" + "\n".join(f"  {note}" for note in result.identity_notes))
+            sections.append(
+                "Not merged (review)\n" + "\n".join(f"  {note}" for note in result.identity_notes)
+            )
     if papers:
         sections.append("Papers\n" + columns([(p.key, p.title) for p in kb.papers]))
     typer.echo("\n\n".join(sections))

@@ -33,9 +33,7 @@ _LABELS = {
 def _looks_like_pdf(url: str) -> bool:
     path = url.split("#", 1)[0]
     return (
-        path.lower().endswith(".pdf")
-        or "/pdf/" in path
-        or re.search(r"/pdf\?", path) is not None
+        path.lower().endswith(".pdf") or "/pdf/" in path or re.search(r"/pdf\?", path) is not None
     )
 
 

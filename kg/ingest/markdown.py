@@ -77,7 +77,9 @@ class _State:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     def warn(self, line: int, message: str) -> None:
-        self.diagnostics.append(Diagnostic(source=SourceRef(file=self.source, line=line), message=message))
+        self.diagnostics.append(
+            Diagnostic(source=SourceRef(file=self.source, line=line), message=message)
+        )
 
 
 def read_markdown(path: str | Path) -> ListDocument:
@@ -130,7 +132,11 @@ def parse_markdown(text: str, *, source: str = "<string>") -> ListDocument:
     for index, token in enumerate(tokens):
         if token.type == "heading_open":
             level = int(token.tag[1:])
-            heading = next(h for h in headings if h.category.label == _inline_text(tokens[index + 1]) and h.level == level)
+            heading = next(
+                h
+                for h in headings
+                if h.category.label == _inline_text(tokens[index + 1]) and h.level == level
+            )
             current = [h for h in current if h.level < level] + [heading]
         elif token.type == "inline" and tokens[index - 1].type == "paragraph_open":
             category = current[-1].category if current and current[-1].level >= 2 else None
@@ -140,7 +146,10 @@ def parse_markdown(text: str, *, source: str = "<string>") -> ListDocument:
                     continue
                 if paper.key in papers:
                     first = papers[paper.key]
-                    state.warn(paper.source.line, f"duplicate entry for {paper.title!r} (first at line {first.source.line}); merged")
+                    state.warn(
+                        paper.source.line,
+                        f"duplicate entry for {paper.title!r} (first at line {first.source.line}); merged",
+                    )
                     papers[paper.key] = _merge(first, paper)
                 else:
                     papers[paper.key] = paper
@@ -153,7 +162,9 @@ def parse_markdown(text: str, *, source: str = "<string>") -> ListDocument:
 
 
 def _inline_text(token: Token) -> str:
-    return clean_text("".join(c.content for c in token.children or () if c.type in {"text", "code_inline"}))
+    return clean_text(
+        "".join(c.content for c in token.children or () if c.type in {"text", "code_inline"})
+    )
 
 
 def _headings(tokens: Sequence[Token], state: _State) -> Iterator[_Heading]:
@@ -298,9 +309,18 @@ def _paper(
             state.warn(line, f"hybrid label part {part!r} names no category of this list")
         else:
             if fuzzy:
-                state.warn(line, f"hybrid label part {part!r} read as category {matched.label!r} (typo?)")
+                state.warn(
+                    line, f"hybrid label part {part!r} read as category {matched.label!r} (typo?)"
+                )
             subjects.append(matched)
-    em = next((i for i in entry if i.kind == "em" and (title_link is None or entry.index(i) > entry.index(title_link))), None)
+    em = next(
+        (
+            i
+            for i in entry
+            if i.kind == "em" and (title_link is None or entry.index(i) > entry.index(title_link))
+        ),
+        None,
+    )
     authors = _authors(em.text if em else "")
     if not authors:
         state.warn(line, f"entry {title!r} lists no authors")
@@ -324,11 +344,16 @@ def _paper(
             arxiv_ids.append(found)
         filed = year_in_url(url)
         if filed is not None and filed != badge.year and not year_reported:
-            state.warn(item.line, f"year {badge.year} disagrees with link filed under {filed}: {url}")
+            state.warn(
+                item.line, f"year {badge.year} disagrees with link filed under {filed}: {url}"
+            )
             year_reported = True
     for item in entry:
         for broken in _BROKEN_LINK.findall(item.text) if item.kind == "text" else ():
-            state.warn(item.line, f"{broken[:80]!r} looks like a link but is not one (unsafe or malformed destination); skipped")
+            state.warn(
+                item.line,
+                f"{broken[:80]!r} looks like a link but is not one (unsafe or malformed destination); skipped",
+            )
     if len(arxiv_ids) > 1:
         state.warn(line, f"links reveal several arXiv ids {arxiv_ids}; using {arxiv_ids[0]}")
     arxiv_id = arxiv_ids[0] if arxiv_ids else None
@@ -354,7 +379,9 @@ def _paper(
     except ValidationError as err:
         first = err.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise ParseError(f"entry {title!r}: {where}: {first['msg']}", source=state.source, line=line) from err
+        raise ParseError(
+            f"entry {title!r}: {where}: {first['msg']}", source=state.source, line=line
+        ) from err
 
 
 def _authors(text: str) -> tuple[str, ...]:
