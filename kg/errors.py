@@ -18,6 +18,7 @@ __all__ = [
     "QueryError",
     "QueryTimeoutError",
     "UnsupportedAttributeError",
+    "WorkLookupError",
 ]
 
 
@@ -81,3 +82,7 @@ class ExportError(KgError):
 
 class UnsupportedAttributeError(ExportError):
     """A graph attribute cannot be represented in the target format."""
+
+
+class WorkLookupError(KgError):
+    """A name given to find a paper or method matches none, or several (the message lists them)."""
