@@ -269,37 +269,37 @@ def resolve_curation(
     adjacency: dict[str, list[str]] = defaultdict(list)
     where_edge: dict[tuple[str, str], SourceRef] = {}
     diagnostics: list[Diagnostic] = []
-    for item in curation.lineage:
-        entry = item.value
-        newer = resolver.work(entry.newer, item.line_of("from"))
-        older = resolver.work(entry.older, item.line_of("to"))
+    for edge_item in curation.lineage:
+        link = edge_item.value
+        newer = resolver.work(link.newer, edge_item.line_of("from"))
+        older = resolver.work(link.older, edge_item.line_of("to"))
         if newer == older:
             raise CurationError(
                 f"lineage edge from {newer} to itself",
-                source=item.source.file,
-                line=item.source.line,
+                source=edge_item.source.file,
+                line=edge_item.source.line,
             )
-        signature = (str(newer), str(older), entry.relation.value)
+        signature = (str(newer), str(older), link.relation.value)
         if signature in seen:
             raise CurationError(
-                f"duplicate lineage edge {newer} {entry.relation.value} {older} (first at line {seen[signature].line})",
-                source=item.source.file,
-                line=item.source.line,
+                f"duplicate lineage edge {newer} {link.relation.value} {older} (first at line {seen[signature].line})",
+                source=edge_item.source.file,
+                line=edge_item.source.line,
             )
-        seen[signature] = item.source
+        seen[signature] = edge_item.source
         adjacency[str(newer)].append(str(older))
-        where_edge.setdefault((str(newer), str(older)), item.source)
+        where_edge.setdefault((str(newer), str(older)), edge_item.source)
         d_new, d_old = date_of.get(str(newer)), date_of.get(str(older))
         if d_new is not None and d_old is not None and _is_earlier(d_new, d_old):
             message = f"lineage edge points from an older work ({newer}, {_show(d_new)}) to a newer one ({older}, {_show(d_old)})"
-            diagnostics.append(Diagnostic(source=item.source, message=message))
+            diagnostics.append(Diagnostic(source=edge_item.source, message=message))
         edges.append(
             LineageEdge(
                 newer=newer,
                 older=older,
-                relation=entry.relation,
-                evidence=entry.evidence,
-                source=item.source,
+                relation=link.relation,
+                evidence=link.evidence,
+                source=edge_item.source,
             )
         )
     if cycle := _find_cycle(adjacency):

@@ -169,15 +169,14 @@ def resolve_people(
         union.union(a, b)
         rules[union.find(a)] = rules.pop(ra, set()) | rules.pop(rb, set()) | {rule}
 
-    exact_keys = sorted({k.exact for k in keys.values()})
-    for key in exact_keys:
-        union.find(key)
+    for exact in sorted({k.exact for k in keys.values()}):
+        union.find(exact)
     spelled: dict[str, set[str]] = defaultdict(set)
-    for name, key in keys.items():
-        spelled[key.exact].add(name)
-    for key, names in spelled.items():
-        if len(names) > 1:
-            rules[union.find(key)].add("spelling")
+    for written, key in keys.items():
+        spelled[key.exact].add(written)
+    for exact, spellings in spelled.items():
+        if len(spellings) > 1:
+            rules[union.find(exact)].add("spelling")
 
     by_loose: dict[str, set[NameKey]] = defaultdict(set)
     for key in keys.values():
@@ -196,23 +195,23 @@ def resolve_people(
 
     canonical_of: dict[str, str] = {}
     for canonical, variants in aliases.same:
-        group = [name_key(v).exact for v in variants]
-        for other in group[1:]:
+        curated = [name_key(v).exact for v in variants]
+        for other in curated[1:]:
             union.find(other)
-            merge(group[0], other, "curated")
+            merge(curated[0], other, "curated")
         if canonical:
-            canonical_of[union.find(group[0])] = canonical
+            canonical_of[union.find(curated[0])] = canonical
 
     clusters: dict[str, list[str]] = defaultdict(list)
-    for name, key in keys.items():
-        clusters[union.find(key.exact)].append(name)
+    for written, key in keys.items():
+        clusters[union.find(key.exact)].append(written)
 
     persons: list[Person] = []
     person_of_name: dict[str, str] = {}
     used: set[str] = set()
     for root in sorted(clusters, key=lambda r: sorted(clusters[r])):
         names = sorted(clusters[root])
-        plain = Counter()
+        plain: Counter[str] = Counter()
         nicks: set[str] = set()
         for name in names:
             stripped, nick = strip_nickname(name)
@@ -220,15 +219,15 @@ def resolve_people(
             if nick:
                 nicks.add(nick)
         display = canonical_of.get(root) or max(plain, key=lambda n: _display_score(n, plain[n]))
-        key = slugify(display)
+        person_key = slugify(display)
         suffix = 2
-        while key in used:
-            key = f"{slugify(display)}-{suffix}"
+        while person_key in used:
+            person_key = f"{slugify(display)}-{suffix}"
             suffix += 1
-        used.add(key)
+        used.add(person_key)
         persons.append(
             Person(
-                key=key,
+                key=person_key,
                 name=display,
                 variants=tuple(names),
                 nicknames=tuple(sorted(nicks)),
@@ -238,7 +237,7 @@ def resolve_people(
             )
         )
         for name in names:
-            person_of_name[name] = key
+            person_of_name[name] = person_key
     authorships = tuple(
         Authorship(
             paper_key=paper,

@@ -101,31 +101,31 @@ def to_networkx(triples: Iterable[Triple]) -> nx.MultiDiGraph:
     for iri, classes in sorted(types.items()):
         props = by_subject[iri]
         if LKG + "Authorship" in classes:
-            values = {local_name(p): o for p, o in props}
+            fields = {local_name(p): o for p, o in props}
             paper = paper_of_authorship[iri]
-            person, position, name = (
-                values.get("person"),
-                values.get("position"),
-                values.get("nameAsWritten"),
+            person, position, written = (
+                fields.get("person"),
+                fields.get("position"),
+                fields.get("nameAsWritten"),
             )
-            if isinstance(person, str) and isinstance(position, Lit) and isinstance(name, Lit):
+            if isinstance(person, str) and isinstance(position, Lit) and isinstance(written, Lit):
                 add_edge(
                     paper,
                     person,
                     "creator",
                     position=int(position.value),
-                    name_as_written=name.value,
+                    name_as_written=written.value,
                 )
         elif LKG + "LineageAssertion" in classes:
-            values = {local_name(p): o for p, o in props}
-            newer, older, relation = (
-                values.get("newer"),
-                values.get("older"),
-                values.get("relation"),
+            fields = {local_name(p): o for p, o in props}
+            newer, older, rel = (
+                fields.get("newer"),
+                fields.get("older"),
+                fields.get("relation"),
             )
-            text, source = values.get("evidenceText"), values.get("source")
-            if isinstance(newer, str) and isinstance(older, str) and isinstance(relation, str):
-                assertions[(newer, older, local_name(relation))] = {
+            text, source = fields.get("evidenceText"), fields.get("source")
+            if isinstance(newer, str) and isinstance(older, str) and isinstance(rel, str):
+                assertions[(newer, older, local_name(rel))] = {
                     "evidence": text.value if isinstance(text, Lit) else "",
                     "source": source if isinstance(source, str) else "",
                 }
@@ -139,6 +139,6 @@ def to_networkx(triples: Iterable[Triple]) -> nx.MultiDiGraph:
                 or p == PREFIXES["dcterms"] + "creator"
             ):
                 continue
-            relation = local_name(p)
-            add_edge(s, o, relation, **assertions.get((s, o, relation), {}))
+            name = local_name(p)
+            add_edge(s, o, name, **assertions.get((s, o, name), {}))
     return graph

@@ -151,9 +151,9 @@ def _people(kb: KnowledgeBase, ns: Namespaces) -> Iterator[Triple]:
     for a in kb.authorships:
         paper = ns.paper(a.paper_key)
         iri = ns.authorship(a.paper_key, a.position)
-        person = ns.person(a.person_key)
+        person_iri = ns.person(a.person_key)
         yield paper, lkg("authorship"), iri
-        yield paper, DCT + "creator", person
+        yield paper, DCT + "creator", person_iri
         yield iri, RDF_TYPE, lkg("Authorship")
         yield (
             iri,
@@ -161,7 +161,7 @@ def _people(kb: KnowledgeBase, ns: Namespaces) -> Iterator[Triple]:
             Lit(f"{a.name_as_written}, author {a.position} of {titles[a.paper_key]}"),
         )
         yield iri, lkg("position"), _int(a.position)
-        yield iri, lkg("person"), person
+        yield iri, lkg("person"), person_iri
         yield iri, lkg("nameAsWritten"), Lit(a.name_as_written)
 
 

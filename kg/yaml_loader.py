@@ -29,7 +29,7 @@ class _StrictLoader(yaml.SafeLoader):
 
 def _compose_node(self: _StrictLoader, parent: Any, index: Any) -> Any:
     if self.check_event(yaml.AliasEvent):
-        event = self.peek_event()
+        event = self.peek_event()  # type: ignore[no-untyped-call]
         raise yaml.MarkedYAMLError(
             problem="anchors and aliases (*name) are not allowed in curated data",
             problem_mark=event.start_mark,
@@ -37,7 +37,7 @@ def _compose_node(self: _StrictLoader, parent: Any, index: Any) -> Any:
     return yaml.composer.Composer.compose_node(self, parent, index)
 
 
-_StrictLoader.compose_node = _compose_node  # type: ignore[method-assign]
+_StrictLoader.compose_node = _compose_node  # type: ignore[method-assign,assignment]
 
 
 def _walk(node: yaml.Node, path: tuple[str | int, ...], lines: LineMap, source: str) -> Any:
@@ -53,7 +53,7 @@ def _walk(node: yaml.Node, path: tuple[str | int, ...], lines: LineMap, source: 
         result: dict[str, Any] = {}
         first: dict[Any, int] = {}
         for key_node, value_node in node.value:
-            key = _StrictLoader.construct_object(_LOADER_FOR_SCALARS, key_node)  # type: ignore[arg-type]
+            key = _LOADER_FOR_SCALARS.construct_object(key_node)
             if not isinstance(key, str | int | bool | float) or isinstance(key, bool):
                 key = str(key)
             if key in first:
