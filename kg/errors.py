@@ -12,6 +12,7 @@ from pathlib import Path
 __all__ = [
     "CurationError",
     "ExportError",
+    "FocusError",
     "IngestError",
     "KgError",
     "ParseError",
@@ -78,6 +79,10 @@ class QueryTimeoutError(QueryError):
 
 class ExportError(KgError):
     """An export could not be written."""
+
+
+class FocusError(KgError):
+    """A name given to focus a view on matches no node, or several (the message lists them)."""
 
 
 class UnsupportedAttributeError(ExportError):
