@@ -1,9 +1,10 @@
-"""Atomic file writes: a reader sees the old file or the new one, never a torn one.
+"""Atomic file writes: a reader sees the old files or the new ones, never a torn one.
 
 Serialisers that write straight to the target leave a truncated file that may still
 parse (N-Triples cut on a line boundary) when they fail or are killed. Every file
 LineageKG writes is serialised to memory first, written to a temporary file in the same
-folder, flushed to disk, then renamed over the target.
+folder and flushed to disk; only when every file of a set is safely on disk are they
+renamed over their targets, so a full disk or a kill midway leaves the previous set.
 """
 
 from __future__ import annotations
@@ -11,20 +12,16 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 from kg.errors import ExportError
 
-__all__ = ["atomic_write"]
+__all__ = ["atomic_write", "atomic_write_many"]
 
 
-def atomic_write(path: str | Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically (same-folder temp file, fsync, ``os.replace``).
-
-    Raises:
-        ExportError: the folder is missing or not writable; the target is untouched.
-    """
-    path = Path(path)
+def _stage(path: Path, data: bytes) -> str:
+    """Write ``data`` to a fsynced temp file beside ``path``; return the temp file's name."""
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as err:
@@ -35,16 +32,54 @@ def atomic_write(path: str | Path, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
     except BaseException as err:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         if isinstance(err, OSError):
             raise ExportError(f"cannot write {path}: {err.strerror}") from err
         raise
+    return tmp
+
+
+def _sync_folder(folder: Path) -> None:
     if hasattr(os, "O_DIRECTORY"):
-        dir_fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
+        dir_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
         try:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+
+
+def atomic_write_many(files: Mapping[str | Path, bytes]) -> None:
+    """Write several files so that none is replaced unless all could be written.
+
+    Raises:
+        ExportError: a file could not be staged; every target is untouched and no
+            temporary file is left behind.
+    """
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, data in files.items():
+            target = Path(path)
+            staged.append((_stage(target, data), target))
+    except BaseException:
+        for tmp, _ in staged:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        raise
+    for tmp, target in staged:
+        try:
+            os.replace(tmp, target)
+        except OSError as err:
+            raise ExportError(f"cannot write {target}: {err.strerror}") from err
+    for folder in sorted({target.parent for _, target in staged}):
+        _sync_folder(folder)
+
+
+def atomic_write(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically (same-folder temp file, fsync, ``os.replace``).
+
+    Raises:
+        ExportError: the folder is missing or not writable; the target is untouched.
+    """
+    atomic_write_many({path: data})

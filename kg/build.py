@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.atomic import atomic_write
+from kg.atomic import atomic_write_many
 from kg.errors import ExportError
 from kg.model import KnowledgeBase
 from kg.namespaces import Namespaces
@@ -85,17 +85,16 @@ def render_exports(
 def write_exports(
     files: dict[str, bytes], out: str | Path, *, report: BuildReport | None = None
 ) -> None:
-    """Write rendered files into ``out`` (created if needed), each atomically."""
+    """Write rendered files into ``out`` (created if needed): all replaced, or none."""
     out = Path(out)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise ExportError(f"cannot create {out}: {err.strerror}") from err
     _remove_stale_temporaries(out)
-    for name in sorted(files):
-        atomic_write(out / name, files[name])
-        if report is not None:
-            report.files[name] = len(files[name])
+    atomic_write_many({out / name: files[name] for name in sorted(files)})
+    if report is not None:
+        report.files.update({name: len(data) for name, data in files.items()})
 
 
 def _remove_stale_temporaries(folder: Path, *, older_than: float = 60.0) -> None:

@@ -210,3 +210,27 @@ def test_build_removes_temporaries_left_by_a_killed_write(tmp_path: Path):
     fresh.write_bytes(b"being written by another process right now")
     write_exports({"graph.nt": b""}, tmp_path)
     assert not stale.exists() and fresh.exists()
+
+
+def test_a_set_of_files_is_replaced_all_or_nothing(tmp_path: Path, monkeypatch):
+    from kg.atomic import atomic_write_many
+
+    for name in ("a.nt", "b.nt", "c.nt"):
+        (tmp_path / name).write_bytes(b"old")
+    real_fsync = os.fsync
+    calls = []
+
+    def fail_on_third(fd: int) -> None:
+        calls.append(fd)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fail_on_third)
+    with pytest.raises(ExportError, match="No space left on device"):
+        atomic_write_many({tmp_path / n: b"new" for n in ("a.nt", "b.nt", "c.nt")})
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == {
+        "a.nt": b"old",
+        "b.nt": b"old",
+        "c.nt": b"old",
+    }
