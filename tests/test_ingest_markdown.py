@@ -12,7 +12,7 @@ from kg.errors import IngestError, ParseError
 from kg.ingest import parse_markdown, read_markdown
 from kg.model import LinkKind
 
-from .conftest import DEFAULT_LIST
+from .conftest import DEFAULT_LIST, ROOT
 
 
 @pytest.fixture(scope="module")
@@ -204,3 +204,32 @@ def test_any_text_yields_records_or_a_parse_error(text):
     for paper in doc.papers:
         assert paper.title
         assert 1000 <= paper.year <= 2100
+
+
+def test_trailing_venue_style_of_other_lists():
+    text = (
+        "# Other\n## 2. Methods\n"
+        "- [**STaR: Bootstrapping Reasoning With Reasoning**](https://arxiv.org/abs/2203.14465) *Eric Zelikman, Yuhuai Wu, Noah D. Goodman.* NeurIPS 2022.\n"
+        "- [**A blog post**](https://ex.org/blog) *Someone.* 2024\n"
+    )
+    doc = parse_markdown(text, source="other.md")
+    [star] = doc.papers
+    assert (star.title, star.year, star.venue, star.key) == (
+        "STaR: Bootstrapping Reasoning With Reasoning",
+        2022,
+        "NeurIPS",
+        "2203.14465",
+    )
+    assert star.authors == ("Eric Zelikman", "Yuhuai Wu", "Noah D. Goodman")
+    assert star.categories == ("2. Methods",)
+    assert [str(d) for d in doc.diagnostics] == [
+        "other.md:4: warning: entry 'A blog post' gives no venue before its year; skipped"
+    ]
+
+
+def test_corpus_list_in_the_trailing_style_is_read():
+    # A copy of wasiahmad/Awesome-LLM-Synthetic-Data (MIT), see shared/corpus/SOURCES.md.
+    doc = read_markdown(ROOT / "tests" / "fixtures" / "awesome-llm-synthetic-data.md")
+    # 81 bullet entries: 76 with venue and year, 4 blogs with a year only (warned), 1 tool with neither.
+    assert len(doc.papers) == 76
+    assert sum("gives no venue" in d.message for d in doc.diagnostics) == 4

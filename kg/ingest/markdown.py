@@ -7,7 +7,9 @@ The format (our first list, ``awesome-paper-list-synthetic-data.md``)::
     [**2024 ICLR poster**] [**Title**](pdf-url), *Author One, Author Two* | [[github]](url) [[HOME PAGE]](url)
     [**2024 NeurIPS**] **Distill+Enviroment**：[**Title**](url), *Authors* | ...
 
-An entry is a paragraph line that starts with a bold venue badge in brackets. Headings
+An entry is a paragraph line that starts with a bold venue badge in brackets, or (the
+other common style, e.g. in list items) a bold title link followed by italic authors and
+a trailing venue and year: ``[**Title**](url) *A. One, B. Two.* NeurIPS 2023.``. Headings
 of level 2 and deeper are categories (a deeper heading is narrower than the one above
 it); a bold ``A+B`` label before the title names the categories of a hybrid entry.
 
@@ -40,6 +42,7 @@ from kg.venues import parse_badge, year_in_url
 __all__ = ["ListDocument", "parse_markdown", "read_markdown"]
 
 _MAX_BYTES = 50 * 1024 * 1024
+_TRAILING_VENUE = re.compile(r"^[.,;:]?\s*(.*?)\s*\b((?:19|20)\d\d)\b\.?$")
 _BROKEN_LINK = re.compile(r"\[+[^\[\]\n]*\]+\([^)\n]*\)?")
 
 
@@ -243,6 +246,37 @@ def _entries(items: list[_Item], state: _State) -> Iterator[list[_Item]]:
             entry.append(item)
     if entry:
         yield entry
+    elif (trailing := _trailing_venue_entry(items)) is not None:
+        if parse_badge(trailing[0].text) is None:
+            title = next(i.text for i in trailing if i.kind == "link" and i.bold)
+            state.warn(
+                trailing[0].line,
+                f"entry {clean_text(title)!r} gives no venue before its year; skipped",
+            )
+        else:
+            yield trailing
+
+
+def _trailing_venue_entry(items: list[_Item]) -> list[_Item] | None:
+    """Read the other common style, ``[**Title**](url) *Authors.* Venue 2024.``, as an entry.
+
+    The venue and year that trail the authors become the entry's badge, so the rest of
+    the parser treats both styles alike.
+    """
+    title = next((i for i in items if i.kind == "link" and i.bold), None)
+    if title is None:
+        return None
+    after = items[items.index(title) + 1 :]
+    em = next((i for i in after if i.kind == "em"), None)
+    if em is None:
+        return None
+    tail = "".join(i.text for i in after[after.index(em) + 1 :] if i.kind == "text")
+    match = _TRAILING_VENUE.match(clean_text(tail))
+    if match is None:
+        return None
+    venue, year = match.group(1).strip(), match.group(2)
+    badge = _Item("strong", text=f"{year} {venue}".strip(), line=title.line)
+    return [badge, *items]
 
 
 def _category_for(part: str, categories: dict[str, Category]) -> tuple[Category | None, bool]:
