@@ -1,0 +1,202 @@
+"""``kg lineage``: a work's ancestors and descendants, and suggested lineage to curate.
+
+``kg lineage NAME`` is short for ``kg lineage show NAME``: the group runs ``show`` when
+its first argument is not one of its commands (so a paper called "suggest" needs
+``kg lineage show suggest``).
+"""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from kg.cli.app import CurationOpt, app, handle_errors, load_inputs
+
+if TYPE_CHECKING:
+    from typer._click import Context
+
+    from kg.suggest import Evaluation, Suggestion
+
+
+class _ShowByDefault(TyperGroup):
+    """A group whose first argument, when it is not a command, is a NAME for ``show``."""
+
+    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ctx.help_option_names:
+            args = ["show", *args]
+        return super().parse_args(ctx, args)
+
+
+lineage_app = typer.Typer(
+    cls=_ShowByDefault,
+    no_args_is_help=True,
+    subcommand_metavar="NAME | COMMAND [ARGS]...",
+    help="Show the lineage of a paper or method (kg lineage NAME), or suggest lineage to curate.",
+)
+app.add_typer(lineage_app, name="lineage")
+
+
+class TreeFormat(StrEnum):
+    """Output formats of ``kg lineage NAME``."""
+
+    TREE = "tree"
+    JSON = "json"
+    MERMAID = "mermaid"
+
+
+class TableFormat(StrEnum):
+    """Output formats of ``kg lineage suggest``."""
+
+    TABLE = "table"
+    JSON = "json"
+
+
+ListOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--list",
+        help="A Markdown list file (repeatable). Default: every list in data/ plus its curated YAML.",
+    ),
+]
+
+
+@lineage_app.command()
+@handle_errors
+def show(
+    name: Annotated[
+        str,
+        typer.Argument(
+            help="A title fragment, an arXiv id, a method name or alias, or a ref (paper:KEY, method:ID)."
+        ),
+    ],
+    fmt: Annotated[
+        TreeFormat,
+        typer.Option(
+            "--format", help="tree (for people), json, or mermaid (a diagram for a README)."
+        ),
+    ] = TreeFormat.TREE,
+    lists: ListOpt = None,
+    curation: CurationOpt = None,
+) -> None:
+    """Print what a work builds on (ancestors) and what builds on it (descendants).
+
+    Each step names its relation: "extends -> WizardCoder ..." above the work,
+    "improvesOn <- TinyGSM ..." below it. A work reached twice is expanded once.
+
+    Example:
+        kg lineage WizardMath
+        kg lineage 2304.12244 --format mermaid > lineage.mmd
+    """
+    from kg.lineage import lineage_of, to_json, to_mermaid, to_tree_text
+
+    result = lineage_of(load_inputs(lists, curation), name)
+    if fmt is TreeFormat.JSON:
+        typer.echo(json.dumps(to_json(result), indent=2, ensure_ascii=False))
+    elif fmt is TreeFormat.MERMAID:
+        typer.echo(to_mermaid(result), nl=False)
+    else:
+        typer.echo(to_tree_text(result), nl=False)
+
+
+@lineage_app.command()
+@handle_errors
+def suggest(
+    top: Annotated[int, typer.Option("--top", min=1, help="How many suggestions to print.")] = 10,
+    fmt: Annotated[
+        TableFormat, typer.Option("--format", help="table or json.")
+    ] = TableFormat.TABLE,
+    evaluate: Annotated[
+        bool,
+        typer.Option(
+            "--evaluate",
+            help="Instead, measure precision and recall of the ranking against the curated edges.",
+        ),
+    ] = False,
+    lists: ListOpt = None,
+    curation: CurationOpt = None,
+) -> None:
+    """Suggest likely paper -> paper lineage that is not curated yet, best first, with reasons.
+
+    Suggestions are never added to the graph or the exports: check them, then write
+    the ones that hold into data/lineage.yaml with their evidence.
+
+    Example:
+        kg lineage suggest --top 5
+        kg lineage suggest --evaluate
+    """
+    from kg.suggest import evaluate as run_evaluation
+    from kg.suggest import suggest as run_suggest
+
+    kb = load_inputs(lists, curation)
+    if evaluate:
+        report = run_evaluation(kb, ks=(5, 10, 20, 40))
+        if fmt is TableFormat.JSON:
+            typer.echo(json.dumps(_evaluation_json(report), indent=2))
+        else:
+            typer.echo(_evaluation_table(report, hidden=len(kb.lineage)), nl=False)
+        return
+    found = run_suggest(kb, top=top)
+    if fmt is TableFormat.JSON:
+        typer.echo(
+            json.dumps(
+                [_suggestion_json(i, s) for i, s in enumerate(found, 1)],
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+    else:
+        typer.echo(_suggestion_table(found), nl=False)
+
+
+def _suggestion_json(rank: int, s: Suggestion) -> dict[str, Any]:
+    return {
+        "rank": rank,
+        "from": s.newer.ref,
+        "to": s.older.ref,
+        "score": s.score,
+        "newer": s.newer.as_dict(),
+        "older": s.older.as_dict(),
+        "signals": [{"name": x.name, "weight": x.weight, "detail": x.detail} for x in s.signals],
+    }
+
+
+def _suggestion_table(found: list[Suggestion]) -> str:
+    if not found:
+        return "No suggestions: every likely pair is curated already.\n"
+    lines = ["Suggested lineage (not curated; check before adding to data/lineage.yaml):"]
+    for i, s in enumerate(found, 1):
+        lines.append(f"{i:>3}. {s.score:5.2f}  {s.newer.describe()}")
+        lines.append(f"{'':12}-> {s.older.describe()}")
+        lines.append(f"{'':12}from: {s.newer.ref}  to: {s.older.ref}")
+        lines.extend(f"{'':12}- {signal}" for signal in s.signals)
+    return "\n".join(lines) + "\n"
+
+
+def _evaluation_json(report: Evaluation) -> dict[str, Any]:
+    return {
+        "truth": report.truth,
+        "candidates": report.candidates,
+        "signals": list(report.signals),
+        "points": [
+            {"k": p.k, "hits": p.hits, "precision": p.precision, "recall": p.recall}
+            for p in report.points
+        ],
+    }
+
+
+def _evaluation_table(report: Evaluation, *, hidden: int) -> str:
+    lines = [
+        f"Hid all {hidden} curated lineage edges and ranked {report.candidates} ordered paper pairs;",
+        f"ground truth: the {report.truth} curated paper -> paper edges, direction included.",
+        "",
+        "    k  hits  precision  recall",
+    ]
+    lines.extend(
+        f"{p.k:>5}  {p.hits:>4}  {p.precision:>9.2f}  {p.recall:>6.2f}" for p in report.points
+    )
+    return "\n".join(lines) + "\n"
