@@ -1,0 +1,64 @@
+"""``kg viz``: inputs -> the interactive HTML views (or one focused ego view)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kg.cli.app import (
+    CurationOpt,
+    ListsArg,
+    app,
+    columns,
+    handle_errors,
+    load_inputs,
+    print_warnings,
+)
+
+
+@app.command()
+@handle_errors
+def viz(
+    lists: ListsArg = None,
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the HTML files into.")] = Path(
+        "exports"
+    ),
+    curation: CurationOpt = None,
+    focus: Annotated[
+        str | None,
+        typer.Option(
+            "--focus",
+            help='Draw only the neighbourhood of this person, paper (title or arXiv id), method, venue or category. A kind prefix chooses among kinds: "venue:ICLR".',
+        ),
+    ] = None,
+    depth: Annotated[
+        int, typer.Option("--depth", min=1, max=6, help="With --focus: how many steps out to go.")
+    ] = 2,
+) -> None:
+    """Write the offline HTML views: index, overview, lineage, co-authorship, categories.
+
+    Each file is self-contained (no network), laid out in advance, and safe to publish.
+    With --focus, write one ego view instead: ego-<name>.html.
+
+    Example:
+        kg viz                                   # data/ -> exports/*.html
+        kg viz --focus "Can Xu" --depth 2        # exports/ego-can-xu.html
+    """
+    from kg.build import write_exports
+    from kg.nx_convert import to_networkx
+    from kg.rdf import iter_triples
+    from kg.views import render_ego, render_views
+
+    kb = load_inputs(lists, curation)
+    print_warnings(kb)
+    graph = to_networkx(sorted(set(iter_triples(kb)), key=lambda t: (t[0], t[1], str(t[2]))))
+    files = (
+        render_ego(kb, graph, focus, depth=depth) if focus is not None else render_views(kb, graph)
+    )
+    write_exports(files, out)
+    typer.echo(
+        columns([(name, f"{len(data) / 1024:,.0f} KiB") for name, data in sorted(files.items())])
+    )
+    typer.echo(f"Wrote {len(files)} file{'s' if len(files) != 1 else ''} to {out}/")

@@ -1,0 +1,114 @@
+"""The co-authorship view: people sized by papers, edges weighted by papers together.
+
+Research groups are the communities of the weighted co-authorship graph
+(:mod:`kg.views.groups`); each is drawn as a disc of its own colour, its most prolific
+member at the centre, named after that member. Past the budget, the most prolific
+people are kept, and then the strongest ties among them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+
+from kg.views.catalog import Catalog, JsonObj
+from kg.views.groups import label_propagation
+from kg.views.layout import cluster_layout
+from kg.views.view import MAX_EDGES, MAX_NODES, View
+
+__all__ = ["build_coauthors", "coauthor_pairs"]
+
+_SPACING = 58.0
+
+
+def coauthor_pairs(cat: Catalog) -> dict[tuple[str, str], list[int]]:
+    """Every pair of people (sorted ids) -> the indices of the papers they wrote together."""
+    authors: dict[str, list[str]] = defaultdict(list)
+    for u, v, data in cat.graph.edges(data=True):
+        if data.get("relation") == "creator" and cat.kind.get(v) == "person":
+            authors[u].append(v)
+    pairs: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for paper in cat.papers:
+        people = sorted(set(authors.get(paper, [])))
+        for i, a in enumerate(people):
+            for b in people[i + 1 :]:
+                pairs[(a, b)].append(cat.paper_index[paper])
+    return {pair: sorted(papers) for pair, papers in sorted(pairs.items())}
+
+
+def build_coauthors(cat: Catalog) -> View:
+    """People and who wrote with whom, clustered into groups."""
+    people = sorted(n for n, k in cat.kind.items() if k == "person")
+    pairs = coauthor_pairs(cat)
+    papers_of = {p: len(cat.related.get(p, [])) for p in people}
+    full_nodes, full_edges = len(people), len(pairs)
+    kept = people
+    notice = ""
+    if len(people) > MAX_NODES:
+        kept = sorted(
+            sorted(people, key=lambda p: (-papers_of[p], cat.label(p).casefold(), p))[:MAX_NODES]
+        )
+    keep = set(kept)
+    edges = [(a, b, pp) for (a, b), pp in pairs.items() if a in keep and b in keep]
+    if len(edges) > MAX_EDGES:
+        edges = sorted(
+            edges, key=lambda e: (-len(e[2]), -(papers_of[e[0]] + papers_of[e[1]]), e[0], e[1])
+        )[:MAX_EDGES]
+        edges.sort(key=lambda e: (e[0], e[1]))
+    if len(kept) < full_nodes or len(edges) < full_edges:
+        least = min(papers_of[p] for p in kept) if kept else 0
+        notice = (
+            f"{full_nodes:,} people and {full_edges:,} co-author pairs are more than one page can draw and stay responsive. "
+            f"Showing the {len(kept):,} people with the most papers (at least {least}) and the {len(edges):,} strongest ties among them. "
+            'To see anyone else with their co-authors: kg viz --focus "NAME" --depth 2.'
+        )
+
+    weights = {(a, b): len(pp) for a, b, pp in edges}
+    groups = label_propagation(kept, weights)
+    ordered = [sorted(g, key=lambda p: (-papers_of[p], cat.label(p).casefold(), p)) for g in groups]
+    positions, discs = cluster_layout(ordered, _SPACING)
+    group_of = {p: gi for gi, g in enumerate(ordered) for p in g}
+
+    ids = {p: i for i, p in enumerate(kept)}
+    rows: list[JsonObj] = []
+    for person in kept:
+        row = cat.record(person, ids[person])
+        row["x"], row["y"] = positions[person]
+        row["size"] = round(6 + 5 * math.sqrt(papers_of[person]), 1)
+        row["group"] = group_of[person]
+        rows.append(row)
+    edge_rows: list[JsonObj] = [
+        {
+            "id": i,
+            "from": ids[a],
+            "to": ids[b],
+            "rel": "co-authors",
+            "pp": pp,
+            "w": round(min(1 + 1.5 * (len(pp) - 1), 9), 1),
+        }
+        for i, (a, b, pp) in enumerate(edges)
+    ]
+    disc_rows = [
+        {
+            "x": c[0],
+            "y": c[1],
+            "r": r + _SPACING * 0.45,
+            "group": gi,
+            "text": f"{cat.label(g[0])}'s group ({len(g)})",
+        }
+        for gi, (g, (c, r)) in enumerate(zip(ordered, discs, strict=True))
+        if len(g) >= 3
+    ]
+    return View(
+        name="coauthors",
+        title="Co-authorship",
+        summary="People sized by their number of papers; a line joins two people who wrote together, thicker for more papers. Colours and discs are research groups (communities of co-authors), each named after its most prolific member.",
+        nodes=rows,
+        edges=edge_rows,
+        directed=False,
+        notice=notice,
+        full_nodes=full_nodes,
+        full_edges=full_edges,
+        decor={"discs": disc_rows},
+        kinds=["person"] if rows else [],
+    )

@@ -1,0 +1,169 @@
+"""Deterministic layouts, computed in Python so a page draws at once with physics off.
+
+A force layout in the browser keeps a 500-node page behind a progress bar for half a
+minute (see the performance notes), and its result changes from one load to the next.
+These layouts are plain arithmetic over sorted inputs: the same graph always gives the
+same coordinates, hence byte-identical pages. Coordinates are in vis-network canvas
+units (about pixels at zoom 1) and rounded to one decimal.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from typing import TypeVar
+
+__all__ = [
+    "Point",
+    "barycentre_order",
+    "cluster_layout",
+    "layer_ranks",
+    "spread",
+    "sunflower",
+]
+
+Point = tuple[float, float]
+N = TypeVar("N", bound=Hashable)
+
+_GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
+
+
+def spread(desired: Sequence[float], gap: float) -> list[float]:
+    """Move sorted-by-wish positions apart so neighbours are at least ``gap`` apart.
+
+    The result keeps the order of ``desired`` (which must be sorted) and is shifted so its
+    mean equals the mean of the wishes.
+
+    >>> spread([0.0, 0.0, 0.0], 10.0)
+    [-10.0, 0.0, 10.0]
+    """
+    if not desired:
+        return []
+    placed: list[float] = []
+    for wish in desired:
+        placed.append(wish if not placed else max(wish, placed[-1] + gap))
+    shift = (sum(desired) - sum(placed)) / len(placed)
+    return [round(x + shift, 1) for x in placed]
+
+
+def sunflower(count: int, spacing: float) -> list[Point]:
+    """``count`` points on a sunflower spiral (the first at the centre), ``spacing`` apart.
+
+    >>> sunflower(2, 10.0)[0]
+    (0.0, 0.0)
+    """
+    points: list[Point] = []
+    for i in range(count):
+        r = spacing * math.sqrt(i) * 0.9
+        angle = i * _GOLDEN_ANGLE
+        points.append((round(r * math.cos(angle), 1), round(r * math.sin(angle), 1)))
+    return points
+
+
+def cluster_layout(
+    clusters: Sequence[Sequence[N]], spacing: float, *, width: float | None = None
+) -> tuple[dict[N, Point], list[tuple[Point, float]]]:
+    """Lay out clusters as sunflower discs packed on shelves, largest first.
+
+    Args:
+        clusters: Groups of nodes, each ordered from most to least important (the first
+            sits at its disc's centre).
+        spacing: Distance between neighbouring nodes of a disc.
+        width: Width of a shelf; default about the square root of the total area.
+
+    Returns:
+        The position of every node, and each cluster's (centre, radius) in input order.
+    """
+    radii = [spacing * (0.9 * math.sqrt(max(len(c) - 1, 0)) + 1.0) for c in clusters]
+    if width is None:
+        area = sum((2 * r + spacing) ** 2 for r in radii)
+        width = max(math.sqrt(area) * 1.3, max((2 * r for r in radii), default=0.0))
+    order = sorted(range(len(clusters)), key=lambda i: -len(clusters[i]))
+    centres: dict[int, Point] = {}
+    x = y = shelf = 0.0
+    for i in order:
+        d = 2 * radii[i] + spacing
+        if x > 0 and x + d > width:
+            x, y, shelf = 0.0, y + shelf, 0.0
+        centres[i] = (x + d / 2, y + d / 2)
+        x += d
+        shelf = max(shelf, d)
+    positions: dict[N, Point] = {}
+    discs: list[tuple[Point, float]] = []
+    for i, members in enumerate(clusters):
+        cx, cy = centres[i]
+        for node, (dx, dy) in zip(members, sunflower(len(members), spacing), strict=True):
+            positions[node] = (round(cx + dx, 1), round(cy + dy, 1))
+        discs.append(((round(cx, 1), round(cy, 1)), round(radii[i], 1)))
+    return positions, discs
+
+
+def layer_ranks(
+    nodes: Iterable[N], before: Iterable[tuple[N, N]], group: Callable[[N], Hashable]
+) -> dict[N, int]:
+    """Depth of each node among the nodes of its group, so that ``a`` comes before ``b``.
+
+    For each pair ``(a, b)`` of ``before`` whose two nodes share a group, ``b`` gets a
+    depth greater than ``a``'s (longest path). A cycle cannot be satisfied; the relaxation
+    stops after as many rounds as there are nodes, so it still ends.
+    """
+    ranks = dict.fromkeys(nodes, 0)
+    pairs = sorted(
+        {
+            (a, b)
+            for a, b in before
+            if a in ranks and b in ranks and a != b and group(a) == group(b)
+        },
+        key=repr,
+    )
+    for _ in range(len(ranks)):
+        changed = False
+        for a, b in pairs:
+            if ranks[b] < ranks[a] + 1:
+                ranks[b] = ranks[a] + 1
+                changed = True
+        if not changed:
+            break
+    return ranks
+
+
+def barycentre_order(
+    columns: Sequence[list[N]], neighbours: dict[N, list[N]], *, sweeps: int = 4
+) -> list[list[N]]:
+    """Reorder the nodes of each column by the mean position of their neighbours.
+
+    The classic crossing-reduction heuristic of layered drawings: alternate sweeps left
+    to right and right to left; a node with no neighbour keeps its place. Ties keep the
+    previous order, so the result is deterministic.
+    """
+    cols = [list(c) for c in columns]
+
+    def positions() -> dict[N, float]:
+        pos: dict[N, float] = {}
+        for col in cols:
+            for i, node in enumerate(col):
+                pos[node] = i - (len(col) - 1) / 2
+        return pos
+
+    for sweep in range(sweeps):
+        indices = range(len(cols)) if sweep % 2 == 0 else range(len(cols) - 1, -1, -1)
+        for c in indices:
+            pos = positions()
+            col = cols[c]
+            members = set(col)
+            keys: dict[N, float] = {}
+            for node in col:
+                around = [pos[m] for m in neighbours.get(node, []) if m in pos and m not in members]
+                keys[node] = sum(around) / len(around) if around else pos[node]
+            order = {node: i for i, node in enumerate(col)}
+            cols[c] = sorted(col, key=lambda n: (keys[n], order[n]))
+    return cols
+
+
+def group_by(items: Iterable[N], key: Callable[[N], Hashable]) -> dict[Hashable, list[N]]:
+    """Items grouped by ``key``, each group in input order."""
+    groups: dict[Hashable, list[N]] = defaultdict(list)
+    for item in items:
+        groups[key(item)].append(item)
+    return groups
