@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import Any
 
 import pyoxigraph as ox
 
@@ -74,29 +73,61 @@ def to_jsonld(triples: Iterable[Triple]) -> bytes:
     """A flat JSON-LD document (``@graph`` of node objects) with an inline context.
 
     Every IRI value is an ``{"@id": ...}`` object and every typed literal keeps its
-    datatype, so the document expands to exactly the same triples.
+    datatype, so the document expands to exactly the same triples. The text is what
+    ``json.dumps(document, ensure_ascii=False, indent=1)`` gives, written directly:
+    the standard library's indenting encoder is pure Python and took most of the time.
     """
-    nodes: dict[str, dict[str, Any]] = {}
+    enc = json.encoder.encode_basestring  # the escaping json.dumps uses with ensure_ascii=False
+    compacted: dict[str, str] = {}
+
+    def compact(iri: str) -> str:
+        found = compacted.get(iri)
+        if found is None:
+            found = compacted[iri] = _compact(iri)
+        return found
+
+    xsd_string = PREFIXES["xsd"] + "string"
+    nodes: dict[str, dict[str, list[str]]] = {}
     for s, p, o in canonical_triples(triples):
-        node = nodes.setdefault(s, {"@id": s})
+        node = nodes.get(s)
+        if node is None:
+            node = nodes[s] = {}
         if p == RDF_TYPE and not isinstance(o, Lit):
-            node.setdefault("@type", []).append(_compact(o))
+            node.setdefault("@type", []).append("    " + enc(compact(o)))
             continue
-        value: Any
         if isinstance(o, Lit):
-            if o.datatype in (None, PREFIXES["xsd"] + "string"):
-                value = {"@value": o.value}
+            if o.datatype is None or o.datatype == xsd_string:
+                item = '    {\n     "@value": ' + enc(o.value) + "\n    }"
             elif o.datatype == XSD_INTEGER:
-                value = {"@value": o.value, "@type": "xsd:integer"}
+                item = (
+                    '    {\n     "@value": '
+                    + enc(o.value)
+                    + ',\n     "@type": "xsd:integer"\n    }'
+                )
             else:
-                value = {"@value": o.value, "@type": _compact(o.datatype)}
+                item = (
+                    '    {\n     "@value": '
+                    + enc(o.value)
+                    + ',\n     "@type": '
+                    + enc(compact(o.datatype))
+                    + "\n    }"
+                )
         else:
-            value = {"@id": o}
-        node.setdefault(_compact(p), []).append(value)
-    document = {
-        "@context": dict(sorted(PREFIXES.items())),
-        "@graph": [nodes[key] for key in sorted(nodes)],
-    }
-    return (json.dumps(document, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode(
-        "utf-8"
-    )
+            item = '    {\n     "@id": ' + enc(o) + "\n    }"
+        node.setdefault(compact(p), []).append(item)
+    context = ",\n".join(f"  {enc(k)}: {enc(v)}" for k, v in sorted(PREFIXES.items()))
+    parts = ['{\n "@context": {\n', context, '\n },\n "@graph": ']
+    if nodes:
+        texts = []
+        for key in sorted(nodes):
+            fields = ['  {\n   "@id": ' + enc(key)]
+            fields += [
+                "   " + enc(name) + ": [\n" + ",\n".join(items) + "\n   ]"
+                for name, items in nodes[key].items()
+            ]
+            texts.append(",\n".join(fields) + "\n  }")
+        parts += ["[\n", ",\n".join(texts), "\n ]"]
+    else:
+        parts.append("[]")
+    parts.append("\n}\n")
+    return "".join(parts).encode("utf-8")
