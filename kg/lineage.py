@@ -238,8 +238,9 @@ class WorkGraph:
         Exact: a ref (``paper:``, ``method:``, ``arxiv:``), an arXiv id or URL, a paper key
         or full title, a paper's short name (the part of its title before the colon), a
         contribution's id, label or alias. Fragment: a case-insensitive substring of a
-        title, label or alias. A contribution is dropped when a paper that introduces it
-        matches too (``WizardMath`` is the paper, not also its model).
+        title, label or alias. A contribution gives way to the paper that introduces it
+        when that paper matches too, even as a fragment (``WizardMath`` is the paper, not
+        also its model).
         """
         wanted = _norm(name)
         if not wanted:
@@ -257,9 +258,13 @@ class WorkGraph:
                 exact.append(work)
             elif any(wanted in n for n in names):
                 fragment.append(work)
-        chosen = exact or fragment
-        refs = {w.ref for w in chosen}
-        return [w for w in chosen if not any(p in refs for p in self.introduced_by.get(w.ref, ()))]
+        matched = {w.ref for w in exact + fragment}
+        chosen: dict[str, Work] = {}
+        for work in exact or fragment:
+            introducers = [p for p in self.introduced_by.get(work.ref, ()) if p in matched]
+            for ref in introducers or [work.ref]:
+                chosen.setdefault(ref, self.works[ref])
+        return list(chosen.values())
 
     def _written_names(self, work: Work) -> list[str]:
         """The names of a work as written: label, short name or aliases, then its key."""
