@@ -16,7 +16,7 @@ from kg.atomic import atomic_write_many
 from kg.errors import ExportError
 from kg.model import KnowledgeBase
 from kg.namespaces import Namespaces
-from kg.rdf import Triple, iter_triples
+from kg.rdf import iter_triples
 
 __all__ = ["EXPORT_FILES", "BuildReport", "render_exports", "write_exports"]
 
@@ -53,15 +53,14 @@ def render_exports(
     report: BuildReport | None = None,
 ) -> dict[str, bytes]:
     """Render every export of ``kb`` in memory: file name -> bytes."""
-    from kg.export import to_jsonld, to_ntriples, to_turtle
+    from kg.export import canonical_triples, to_jsonld, to_ntriples, to_turtle
     from kg.graphml import to_graphml
     from kg.nx_convert import to_networkx
 
     report = report if report is not None else BuildReport()
     start = time.perf_counter()
-    triples: list[Triple] = sorted(
-        set(iter_triples(kb, namespaces)), key=lambda t: (t[0], t[1], str(t[2]))
-    )
+    # Sorted once here; every exporter (and to_networkx, which sorts its own way) accepts it.
+    triples = canonical_triples(iter_triples(kb, namespaces))
     report.seconds["rdf"] = time.perf_counter() - start
     report.triples = len(triples)
     files = {

@@ -19,7 +19,7 @@ from kg.namespaces import PREFIXES
 from kg.rdf import RDF_TYPE, XSD_INTEGER, Lit, Triple
 from kg.store import to_oxigraph_triples
 
-__all__ = ["canonical_triples", "to_jsonld", "to_ntriples", "to_turtle"]
+__all__ = ["CanonicalTriples", "canonical_triples", "to_jsonld", "to_ntriples", "to_turtle"]
 
 
 def _order(triple: Triple) -> tuple[str, int, str, int, str]:
@@ -30,9 +30,19 @@ def _order(triple: Triple) -> tuple[str, int, str, int, str]:
     return s, rank, p, 0, o
 
 
-def canonical_triples(triples: Iterable[Triple]) -> list[Triple]:
+class CanonicalTriples(list[Triple]):
+    """Triples already deduplicated and in canonical order, as :func:`canonical_triples` returns them.
+
+    Passing one to several exporters sorts once instead of once per format; do not
+    mutate it.
+    """
+
+
+def canonical_triples(triples: Iterable[Triple]) -> CanonicalTriples:
     """Deduplicated triples in a fixed order: by subject, ``rdf:type`` first, then predicate."""
-    return sorted(set(triples), key=_order)
+    if isinstance(triples, CanonicalTriples):
+        return triples
+    return CanonicalTriples(sorted(set(triples), key=_order))
 
 
 def to_ntriples(triples: Iterable[Triple]) -> bytes:
