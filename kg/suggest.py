@@ -22,16 +22,17 @@ Signals (weights in :data:`WEIGHTS`; a pair's score is their sum):
 ``category``
     a shared category of the list;
 ``terms``
-    uncommon title words in common (stopwords and words in more than a sixth of the titles,
-    at least three, do not count);
+    uncommon title words in common (not stopwords, not words of more than a sixth of
+    the titles or at least three, not words of a name ``names`` already counted);
 ``venue``
     the same venue;
 ``time``
     the newer paper is known to be later (a pair whose "newer" is known to be earlier
     is never ranked).
 
-The weights were set by judgement before measuring, not fitted: with about twenty
-curated edges, fitting them would measure nothing. :func:`evaluate` hides every
+The weights were set by judgement, not fitted: with about twenty curated edges,
+fitting them would measure nothing. (After the first measurement, only ``terms`` changed:
+stopwords and words already counted by ``names`` no longer count.) :func:`evaluate` hides every
 curated lineage edge, ranks all ordered pairs, and scores the ranking against the
 curated paper -> paper edges (direction included) as precision@k and recall@k.
 """
@@ -201,7 +202,8 @@ class _Features:
         head, colon, _ = older.title.partition(":")
         if colon and len(head) <= 40:
             candidates.append(head)
-        if named := _names_in(newer.title, dict.fromkeys(candidates)):
+        named = _names_in(newer.title, dict.fromkeys(candidates))
+        if named:
             fired.append(
                 Signal("names", WEIGHTS["names"], "title names " + ", ".join(map(repr, named)))
             )
@@ -222,7 +224,8 @@ class _Features:
             )
         if common := sorted(set(newer.categories) & set(older.categories)):
             fired.append(Signal("category", WEIGHTS["category"], "both in " + ", ".join(common)))
-        if terms := sorted(self.words[new] & self.words[old] & self.rare):
+        counted = {w for name in named for w in _WORD.findall(name.casefold())}
+        if terms := sorted((self.words[new] & self.words[old] & self.rare) - counted):
             weight = min(1.5, WEIGHTS["terms"] * len(terms))
             fired.append(Signal("terms", weight, "title words " + ", ".join(terms)))
         if newer.venue == older.venue:

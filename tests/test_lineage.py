@@ -230,9 +230,12 @@ def test_ambiguous_name_lists_candidates(default_kb):
 def test_unknown_name_suggests_close_ones(default_kb):
     with pytest.raises(WorkLookupError) as info:
         resolve_work(default_kb, "WizzardCoder")
-    assert str(info.value) == (
-        "no paper or method matches 'WizzardCoder'; did you mean 'WizardCoder' or 'WizardCoder-15B' or 'WizardCoder-Python-34B'? "
-        "(give a title fragment, an arXiv id or a method name; kg stats --papers lists the papers)"
+    message = str(info.value)
+    assert message.startswith(
+        "no paper or method matches 'WizzardCoder'; did you mean 'WizardCoder'"
+    )
+    assert message.endswith(
+        "? (give a title fragment, an arXiv id or a method name; kg stats --papers lists the papers)"
     )
     assert find_works(default_kb, "") == []
 
