@@ -35,6 +35,8 @@ __all__ = [
     "Step",
     "Work",
     "WorkGraph",
+    "ancestors",
+    "descendants",
     "find_works",
     "first_seen",
     "lineage_of",
@@ -417,6 +419,24 @@ def resolve_work(kb: KnowledgeBase, name: str) -> Work:
         WorkLookupError: none or several match; the message lists candidates.
     """
     return WorkGraph(kb).resolve(name)
+
+
+def ancestors(kb: KnowledgeBase, ref: str) -> tuple[Step, ...]:
+    """What the work ``ref`` (``paper:KEY`` or ``method:ID``) builds on, as a tree.
+
+    Raises:
+        WorkLookupError: ``ref`` is not a work of ``kb``.
+    """
+    return WorkGraph(kb).ancestors(ref)
+
+
+def descendants(kb: KnowledgeBase, ref: str) -> tuple[Step, ...]:
+    """What builds on the work ``ref`` (``paper:KEY`` or ``method:ID``), as a tree.
+
+    Raises:
+        WorkLookupError: ``ref`` is not a work of ``kb``.
+    """
+    return WorkGraph(kb).descendants(ref)
 
 
 def lineage_of(kb: KnowledgeBase, name: str) -> Lineage:

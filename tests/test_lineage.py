@@ -17,6 +17,8 @@ from kg.errors import WorkLookupError
 from kg.lineage import (
     Step,
     WorkGraph,
+    ancestors,
+    descendants,
     find_works,
     lineage_of,
     resolve_work,
@@ -265,6 +267,20 @@ def test_tree_text_with_introduced_methods(tiny):
         "  descendants:\n"
         "    appliesMethodOf <- Gamma Third Paper (2025, ICLR)\n"
     )
+
+
+def test_module_level_trees(tiny):
+    [beta] = ancestors(tiny, "paper:gamma-third-paper")[:1]
+    assert (beta.relations, beta.work.ref, [s.work.ref for s in beta.steps]) == (
+        ("appliesMethodOf",),
+        "paper:2306.00002",
+        ["paper:2301.00001"],
+    )
+    assert [(s.relations, s.work.ref) for s in descendants(tiny, "method:alpha-method")] == [
+        (("variantOf",), "method:beta-method")
+    ]
+    with pytest.raises(WorkLookupError, match="no work 'paper:delta' in the knowledge base"):
+        ancestors(tiny, "paper:delta")
 
 
 def test_a_cycle_in_a_hand_built_knowledge_base_terminates(tiny):
