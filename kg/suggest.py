@@ -44,8 +44,8 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
-from kg.lineage import Work, WorkGraph
 from kg.model import KnowledgeBase
+from kg.works import Work, WorkGraph
 
 __all__ = [
     "SIGNALS",

@@ -126,7 +126,7 @@ def test_ancestors_agree_with_sparql_on_the_built_graph(default_kb, default_stor
             bindings={"w": pyoxigraph.NamedNode(iri[ref])},
         ).rows()
         expected = {ref_by_iri[row["x"].value] for row in rows if row["x"] is not None}
-        assert refs_in(graph.ancestors(ref, bridges=False)) == expected, ref
+        assert refs_in(ancestors(graph, ref, bridges=False)) == expected, ref
 
 
 def refs_in(steps: tuple[Step, ...]) -> set[str]:

@@ -12,12 +12,12 @@ import pytest
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.lineage import WorkGraph
 from kg.model import KnowledgeBase
 from kg.pipeline import build_knowledge_base
 from kg.rdf import PROV_DERIVED, iter_triples
 from kg.suggest import SIGNALS, evaluate, rank, suggest
 from kg.suggest import _is_earlier as is_earlier
+from kg.works import WorkGraph
 
 from .conftest import DATA, DEFAULT_LIST, ROOT
 

@@ -1,0 +1,240 @@
+"""The works of a knowledge base, the links between them, and the names that find them.
+
+Works are papers and curated contributions (methods, datasets, models, benchmarks),
+each known by a ref (``paper:KEY``, ``method:ID``, as in :class:`kg.model.WorkRef`).
+:class:`WorkGraph` indexes a :class:`~kg.model.KnowledgeBase` once: dates, the
+``introduces`` links between papers and contributions, and the derivation links (curated
+lineage and ``variant_of``) both ways, so lineage trees (:mod:`kg.lineage`) and
+suggestions (:mod:`kg.suggest`) share one view. Finding a work by a name a person types
+(a title fragment, an arXiv id, a method alias) lives here too: an ambiguous or unknown
+name is a :class:`~kg.errors.WorkLookupError` that lists candidates. Pure Python, no RDF.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from kg.errors import WorkLookupError
+from kg.model import KnowledgeBase, Paper
+
+__all__ = ["VARIANT_OF", "Work", "WorkGraph", "find_works", "first_seen", "resolve_work"]
+
+#: Relation name of a contribution's ``variant_of`` link (a lineage step, variant -> base).
+VARIANT_OF = "variantOf"
+_MAX_CANDIDATES = 10
+_ARXIV = re.compile(
+    r"^(?:arxiv:|https?://arxiv\.org/(?:abs|pdf)/)?(\d{4}\.\d{4,5})(?:v\d+)?(?:\.pdf)?$"
+)
+
+
+def first_seen(paper: Paper) -> tuple[int, int]:
+    """When a paper first appeared, as ``(year, month)`` (month 0 when unknown).
+
+    The arXiv id's month counts when it is no later than the venue year (WizardMath is
+    ICLR 2025 but arXiv 2308).
+
+    >>> from kg.model import Paper, SourceRef
+    >>> p = Paper(key="2308.09583", title="T", year=2025, venue="ICLR", venue_as_written="ICLR",
+    ...           arxiv_id="2308.09583", list_key="l", source=SourceRef(file="f", line=1))
+    >>> first_seen(p)
+    (2023, 8)
+    """
+    if paper.arxiv_id:
+        arxiv = (2000 + int(paper.arxiv_id[:2]), int(paper.arxiv_id[2:4]))
+        if arxiv[0] <= paper.year:
+            return arxiv
+    return paper.year, paper.month or 0
+
+
+@dataclass(frozen=True)
+class Work:
+    """A paper or a contribution, with what it takes to show it."""
+
+    ref: str
+    kind: str
+    label: str
+    year: int | None = None
+    venue: str | None = None
+    arxiv_id: str | None = None
+    date: tuple[int, int] | None = None
+
+    @property
+    def is_paper(self) -> bool:
+        """Whether the work is a paper (else a contribution)."""
+        return self.kind == "paper"
+
+    def describe(self) -> str:
+        """One line for people: ``Title (2024, ICLR)`` or ``Evol-Instruct (method)``."""
+        if self.is_paper:
+            return f"{self.label} ({self.year}, {self.venue})"
+        return f"{self.label} ({self.kind})"
+
+    def short(self) -> str:
+        """A short label for diagrams: a paper's name before its colon (or a cut title) and year."""
+        if not self.is_paper:
+            return f"{self.label} ({self.kind})"
+        head, colon, _ = self.label.partition(":")
+        name = head if colon and len(head) <= 40 else _cut(self.label, 40)
+        return f"{name} ({self.year})"
+
+    def as_dict(self) -> dict[str, Any]:
+        """The work as JSON-ready data."""
+        return {
+            "ref": self.ref,
+            "kind": self.kind,
+            "label": self.label,
+            "year": self.year,
+            "venue": self.venue,
+            "arxiv_id": self.arxiv_id,
+        }
+
+
+def _cut(text: str, width: int) -> str:
+    if len(text) <= width:
+        return text
+    return text[:width].rsplit(" ", 1)[0].rstrip(" ,;:-") + "…"
+
+
+class WorkGraph:
+    """The works of a knowledge base and the links between them, indexed both ways."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.works: dict[str, Work] = {}
+        for paper in kb.papers:
+            ref = f"paper:{paper.key}"
+            self.works[ref] = Work(
+                ref,
+                "paper",
+                paper.title,
+                paper.year,
+                paper.venue,
+                paper.arxiv_id,
+                first_seen(paper),
+            )
+        dates = {ref: w.date for ref, w in self.works.items()}
+        self.introduces: dict[str, list[str]] = defaultdict(list)
+        self.introduced_by: dict[str, list[str]] = defaultdict(list)
+        self.aliases: dict[str, tuple[str, ...]] = {}
+        for c in kb.contributions:
+            ref = f"method:{c.id}"
+            found = [d for k in c.introduced_by if (d := dates.get(f"paper:{k}")) is not None]
+            self.works[ref] = Work(ref, c.kind.value, c.label, date=min(found) if found else None)
+            self.aliases[ref] = c.aliases
+            for key in c.introduced_by:
+                self.introduces[f"paper:{key}"].append(ref)
+                self.introduced_by[ref].append(f"paper:{key}")
+        self.older: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        self.newer: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        links = [(str(e.newer), e.relation.value, str(e.older)) for e in kb.lineage]
+        links += [
+            (f"method:{c.id}", VARIANT_OF, f"method:{c.variant_of}")
+            for c in kb.contributions
+            if c.variant_of
+        ]
+        for newer, relation, older in links:
+            self.older[newer][older].append(relation)
+            self.newer[older][newer].append(relation)
+
+    # -- finding works by name ---------------------------------------------------------
+
+    def find(self, name: str) -> list[Work]:
+        """Works that ``name`` designates: exact matches if any, else fragment matches.
+
+        Exact: a ref (``paper:``, ``method:``, ``arxiv:``), an arXiv id or URL, a paper key
+        or full title, a paper's short name (the part of its title before the colon), a
+        contribution's id, label or alias. Fragment: a case-insensitive substring of a
+        title, label or alias. A contribution gives way to the paper that introduces it
+        when that paper matches too, even as a fragment (``WizardMath`` is the paper, not
+        also its model).
+        """
+        wanted = _norm(name)
+        if not wanted:
+            return []
+        arxiv = _ARXIV.match(name.strip())
+        exact: list[Work] = []
+        fragment: list[Work] = []
+        for ref, work in self.works.items():
+            names = self._names(work)
+            if (
+                wanted in names
+                or _norm(ref) == wanted
+                or (arxiv is not None and work.arxiv_id == arxiv.group(1))
+            ):
+                exact.append(work)
+            elif any(wanted in n for n in names):
+                fragment.append(work)
+        matched = {w.ref for w in exact + fragment}
+        chosen: dict[str, Work] = {}
+        for work in exact or fragment:
+            introducers = [p for p in self.introduced_by.get(work.ref, ()) if p in matched]
+            for ref in introducers or [work.ref]:
+                chosen.setdefault(ref, self.works[ref])
+        return list(chosen.values())
+
+    def _written_names(self, work: Work) -> list[str]:
+        """The names of a work as written: label, short name or aliases, then its key."""
+        names = [work.label]
+        if work.is_paper:
+            head, colon, _ = work.label.partition(":")
+            if colon:
+                names.insert(0, head)
+        else:
+            names.extend(self.aliases.get(work.ref, ()))
+        return [*names, work.ref.partition(":")[2]]
+
+    def _names(self, work: Work) -> set[str]:
+        return {_norm(n) for n in self._written_names(work)}
+
+    def resolve(self, name: str) -> Work:
+        """The one work ``name`` designates.
+
+        Raises:
+            WorkLookupError: no work matches (with close names, if any), or several do
+                (listing them with their refs, which are unambiguous).
+        """
+        found = self.find(name)
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            pool: dict[str, str] = {}
+            for work in self.works.values():
+                for written in self._written_names(work):
+                    pool.setdefault(_norm(written), written)
+            close = difflib.get_close_matches(_norm(name), list(pool), n=5, cutoff=0.6)
+            shown = list(dict.fromkeys(pool[c] for c in close))[:3]
+            hint = "; did you mean " + " or ".join(map(repr, shown)) + "?" if shown else ""
+            raise WorkLookupError(
+                f"no paper or method matches {name!r}{hint} "
+                "(give a title fragment, an arXiv id or a method name; kg stats --papers lists the papers)"
+            )
+        found.sort(key=lambda w: (not w.is_paper, w.date or (9999, 0), w.ref))
+        width = max(len(w.ref) for w in found[:_MAX_CANDIDATES])
+        lines = [f"  {w.ref.ljust(width)}  {w.describe()}" for w in found[:_MAX_CANDIDATES]]
+        if len(found) > _MAX_CANDIDATES:
+            lines.append(f"  ... and {len(found) - _MAX_CANDIDATES} more")
+        raise WorkLookupError(
+            f"{name!r} matches {len(found)} works; name one of them (a ref below works):\n"
+            + "\n".join(lines)
+        )
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def find_works(kb: KnowledgeBase, name: str) -> list[Work]:
+    """Works that ``name`` designates (see :meth:`WorkGraph.find`)."""
+    return WorkGraph(kb).find(name)
+
+
+def resolve_work(kb: KnowledgeBase, name: str) -> Work:
+    """The one work ``name`` designates.
+
+    Raises:
+        WorkLookupError: none or several match; the message lists candidates.
+    """
+    return WorkGraph(kb).resolve(name)
