@@ -14,6 +14,7 @@ from pathlib import Path
 
 from kg.atomic import atomic_write_many
 from kg.errors import ExportError
+from kg.gc_pause import gc_paused
 from kg.model import KnowledgeBase
 from kg.namespaces import Namespaces
 from kg.rdf import iter_triples
@@ -45,6 +46,7 @@ def _timed(report: BuildReport, stage: str, fn: Callable[[], bytes]) -> bytes:
     return data
 
 
+@gc_paused()
 def render_exports(
     kb: KnowledgeBase,
     *,

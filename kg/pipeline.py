@@ -12,6 +12,7 @@ from pathlib import Path
 
 from kg.curation import Curation, load_curation, resolve_curation
 from kg.errors import IngestError
+from kg.gc_pause import gc_paused
 from kg.identity import resolve_people
 from kg.ingest import ListDocument, read_markdown
 from kg.model import Category, Diagnostic, KnowledgeBase, Paper, PaperList
@@ -33,6 +34,7 @@ def default_lists(folder: Path = DEFAULT_DATA) -> list[Path]:
     return found
 
 
+@gc_paused()
 def build_knowledge_base(
     lists: Sequence[str | Path],
     *,
