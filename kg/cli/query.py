@@ -1,16 +1,22 @@
-"""``kg query``: SPARQL on the graph."""
+"""``kg query``: SPARQL on the graph, a remote endpoint, or an export; the canned query library."""
 
 from __future__ import annotations
 
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from kg.cli.app import CurationOpt, app, handle_errors, load_inputs
 from kg.errors import KgError
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from kg.queries import Param
+    from kg.query import Binding, QueryResult
 
 
 class QueryFormat(StrEnum):
@@ -20,34 +26,163 @@ class QueryFormat(StrEnum):
     json = "json"
     csv = "csv"
     tsv = "tsv"
+    xml = "xml"
+
+
+class EngineChoice(StrEnum):
+    """SPARQL engines of ``kg query``."""
+
+    oxigraph = "oxigraph"
+    rdflib = "rdflib"
 
 
 @app.command()
 @handle_errors
 def query(
-    text: Annotated[str | None, typer.Argument(help="The SPARQL query text.", show_default=False)] = None,
-    file: Annotated[Path | None, typer.Option("--file", "-f", help="Read the query from a .rq file.")] = None,
-    fmt: Annotated[QueryFormat, typer.Option("--format", help="table, or W3C SPARQL results json, csv, tsv.")] = QueryFormat.table,
-    lists: Annotated[list[Path] | None, typer.Option("--list", help="Query these lists instead of data/ (repeatable).")] = None,
+    text: Annotated[
+        str | None, typer.Argument(help="The SPARQL query text.", show_default=False)
+    ] = None,
+    file: Annotated[
+        Path | None, typer.Option("--file", "-f", help="Read the query from a .rq file.")
+    ] = None,
+    name: Annotated[
+        str | None,
+        typer.Option("--name", "-n", help="Run a query of the canned library (see --list)."),
+    ] = None,
+    params: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--param",
+            "-p",
+            help="Bind a parameter as an RDF term: --param author='Can Xu' (repeatable).",
+        ),
+    ] = None,
+    show_list: Annotated[
+        bool, typer.Option("--list", help="List the canned queries and their parameters.")
+    ] = False,
+    fmt: Annotated[
+        QueryFormat,
+        typer.Option("--format", help="table, or W3C SPARQL results json, csv, tsv, xml."),
+    ] = QueryFormat.table,
+    engine: Annotated[
+        EngineChoice,
+        typer.Option("--engine", help="oxigraph (fast) or rdflib (the pure-Python reference)."),
+    ] = EngineChoice.oxigraph,
+    graph: Annotated[
+        Path | None,
+        typer.Option(
+            "--graph",
+            help="Query an export (graph.nt or graph.ttl) instead of building from the lists.",
+        ),
+    ] = None,
+    endpoint: Annotated[
+        str | None,
+        typer.Option("--endpoint", help="Query this remote SPARQL endpoint URL instead."),
+    ] = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", help="Seconds to wait for a remote endpoint.", min=0.1)
+    ] = 30.0,
+    inputs: Annotated[
+        list[Path] | None,
+        typer.Option("--input", "-i", help="Query these lists instead of data/ (repeatable)."),
+    ] = None,
     curation: CurationOpt = None,
 ) -> None:
-    """Run a SPARQL query on the graph (prefixes lkg:, schema:, dcterms:, ... are predeclared).
+    """Run a SPARQL query (prefixes lkg:, schema:, dcterms:, ... are predeclared).
+
+    The graph is built from data/ in memory unless --graph names an export or --endpoint
+    a remote store. Parameters are bound as RDF terms by the engine, never pasted into
+    the query text.
 
     Example:
         kg query 'SELECT ?title WHERE { ?p a lkg:Paper ; dcterms:title ?title }'
         kg query --file q.rq --format json
+        kg query --list
+        kg query --name papers-of-author --param author="Can Xu"
     """
-    from kg.query import ResultFormat, format_result, run_query
-    from kg.rdf import iter_triples
-    from kg.store import to_store
+    from kg.queries import bind, parse_assignments
 
-    if (text is None) == (file is None):
-        raise KgError("give the query as an argument or with --file, not both")
+    if show_list:
+        typer.echo(_catalogue_text(), nl=False)
+        return
+    text, declared = _query_text(text, file, name)
+    bindings = bind(parse_assignments(params or []), declared)
+    if endpoint is not None:
+        from kg.remote import query_endpoint
+
+        if graph is not None or inputs:
+            raise KgError("--endpoint queries the remote store; it takes no --graph or --input")
+        result = query_endpoint(endpoint, text, bindings=bindings, timeout=timeout)
+    else:
+        result = _run_local(
+            text, bindings, engine=engine, graph=graph, inputs=inputs, curation=curation
+        )
+    from kg.query import ResultFormat, format_result
+
+    sys.stdout.buffer.write(format_result(result, ResultFormat(fmt.value)))
+
+
+def _query_text(
+    text: str | None, file: Path | None, name: str | None
+) -> tuple[str, tuple[Param, ...] | None]:
+    """The query text and its declared parameters (``None``: it declares none; any are literals)."""
+    from kg.queries import get_query, parse_header
+
+    if sum(x is not None for x in (text, file, name)) != 1:
+        raise KgError("give the query as an argument, with --file or with --name (exactly one)")
+    if name is not None:
+        canned = get_query(name)
+        return canned.text, canned.params
     if file is not None:
         try:
             text = file.read_text(encoding="utf-8")
         except OSError as err:
             raise KgError(f"cannot read {file}: {err.strerror}") from err
+        except UnicodeDecodeError as err:
+            raise KgError(f"cannot read {file}: not UTF-8 text") from err
     assert text is not None
-    store = to_store(iter_triples(load_inputs(lists, curation)))
-    sys.stdout.buffer.write(format_result(run_query(store, text), ResultFormat(fmt.value)))
+    return text, parse_header(text).params or None
+
+
+def _run_local(
+    text: str,
+    bindings: Mapping[str, Binding],
+    *,
+    engine: EngineChoice,
+    graph: Path | None,
+    inputs: list[Path] | None,
+    curation: Path | None,
+) -> QueryResult:
+    import pyoxigraph as ox
+    import rdflib
+
+    from kg.query import load_graph_file, run_query, to_rdflib_graph
+    from kg.rdf import iter_triples
+    from kg.store import to_rdflib, to_store
+
+    if graph is not None:
+        if inputs or curation is not None:
+            raise KgError("--graph queries an export; it takes no --input or --curation")
+        store = load_graph_file(graph)
+        source: ox.Store | rdflib.Graph = (
+            to_rdflib_graph(store) if engine is EngineChoice.rdflib else store
+        )
+    else:
+        triples = iter_triples(load_inputs(inputs, curation))
+        source = to_rdflib(triples) if engine is EngineChoice.rdflib else to_store(triples)
+    return run_query(source, text, bindings=bindings)
+
+
+def _catalogue_text() -> str:
+    from kg.queries import catalogue
+
+    queries = catalogue()
+    width = max(len(q.name) for q in queries) + 2
+    lines = []
+    for q in queries:
+        lines.append(f"{q.name.ljust(width)}{q.question or q.title}")
+        for p in q.params:
+            lines.append(" " * width + f"  --param {p.name} ({p.kind.value}): {p.doc}")
+        for example in q.examples[:1]:
+            lines.append(" " * width + f"  e.g. {example}")
+    return "\n".join(lines) + "\n"
