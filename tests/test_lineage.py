@@ -452,3 +452,18 @@ def test_cli_help_lists_both_commands():
     plain = re.sub(r"\s+", " ", re.sub(r"\x1b\[[0-9;]*m", "", result.stdout))
     assert "Usage: kg lineage [OPTIONS] NAME | COMMAND [ARGS]..." in plain
     assert " show " in plain and " suggest " in plain
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    name=st.text(max_size=40)
+    | st.sampled_from(["Wizard", "evol", "2304.12244v9", "arxiv:", "method:", ":"])
+)
+def test_any_name_finds_works_or_fails_clearly(default_kb, name):
+    graph = WorkGraph(default_kb)
+    try:
+        work = graph.resolve(name)
+    except WorkLookupError as err:
+        assert str(err).startswith(("no paper or method matches", f"{name!r} matches"))
+    else:
+        assert work in graph.find(name) and len(graph.find(name)) == 1
