@@ -1,7 +1,7 @@
 /* LineageKG view: draws the embedded graph with vis-network; search, filters, tooltips.
  *
  * Safety: every string of the data reaches the page through textContent, DOM properties
- * or canvas text, never innerHTML; a link is made (with DOM APIs) only for an http(s)
+ * or canvas text, never parsed as HTML; a link is made (with DOM APIs) only for an http(s)
  * URL, and opens with rel="noopener noreferrer". Positions come from Python: physics is
  * off, so the first frame is the final layout.
  */
@@ -66,7 +66,9 @@
     if (!years.length && typeof n.year === "number") years.push(n.year);
     n._years = uniq(years);
     n._cats = n.cats ? n.cats : uniq(cats);
-    n._text = [n.name, n.label].concat(n.alt || []).join("\n").toLowerCase();
+    var words = [n.name, n.label].concat(n.alt || []);
+    if (n.kind === "cell") (n.pp || []).forEach(function (i) { words.push(papers[i].t); });
+    n._text = words.join("\n").toLowerCase();
     byId.set(n.id, n);
   });
   data.edges.forEach(function (e) { edgeById.set(e.id, e); });
@@ -111,7 +113,7 @@
         highlight: { background: colour, border: "#1f2933" },
         hover: { background: colour, border: "#1f2933" }
       },
-      font: { size: 12, color: "#1f2933", strokeWidth: 3, strokeColor: "#ffffff" }
+      font: { size: n.fs || 12, color: "#1f2933", strokeWidth: 3, strokeColor: "#ffffff" }
     };
     if (shape === "box" || shape === "ellipse") {
       v.color.background = mix(colour, 0.78);

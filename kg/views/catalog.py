@@ -12,6 +12,7 @@ Every string here is raw input text. It is escaped where it is written (JSON ins
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +27,7 @@ __all__ = [
     "JsonObj",
     "short_label",
     "split_values",
+    "web_links",
 ]
 
 JsonObj = dict[str, Any]
@@ -83,6 +85,18 @@ def short_label(text: str, *, limit: int = 42) -> str:
         return text
     cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;-")
     return (cut or text[: limit - 1]) + "…"
+
+
+_WEB_LINK = re.compile(r"^https?://[^\s]", re.I)
+
+
+def web_links(pairs: list[list[str]]) -> list[list[str]]:
+    """Only the ``[label, url]`` pairs whose URL is http(s): no other scheme reaches a page.
+
+    >>> web_links([["a", "https://x.org"], ["b", "javascript:alert(1)"]])
+    [['a', 'https://x.org']]
+    """
+    return [pair for pair in pairs if _WEB_LINK.match(pair[1])]
 
 
 def split_values(value: Any) -> list[str]:
@@ -161,11 +175,13 @@ class Catalog:
         for paper in cat.papers:
             attrs = graph.nodes[paper]
             names = [name for _, name in sorted(authors[paper])]
-            links = [
-                [text, url]
-                for attr, text in _LINK_ATTRIBUTES
-                for url in split_values(attrs.get(attr))
-            ]
+            links = web_links(
+                [
+                    [text, url]
+                    for attr, text in _LINK_ATTRIBUTES
+                    for url in split_values(attrs.get(attr))
+                ]
+            )
             row: JsonObj = {
                 "t": cat.title(paper),
                 "v": venue.get(paper) or str(attrs.get("venueAsWritten", "")),
@@ -236,7 +252,7 @@ class Catalog:
         if attrs.get("description"):
             row["desc"] = str(attrs["description"])
         if kind in CONTRIBUTION_KINDS and attrs.get("source"):
-            row["l"] = [["Evidence", url] for url in split_values(attrs.get("source"))]
+            row["l"] = web_links([["Evidence", url] for url in split_values(attrs.get("source"))])
         if kind == "category" and node in self.category_nodes:
             row["cats"] = [self.category_nodes.index(node)]
         if node in self.year_of and kind != "paper":

@@ -148,7 +148,8 @@ def _aggregated(
 ) -> tuple[list[JsonObj], list[JsonObj], JsonObj]:
     rows: list[JsonObj] = []
     lane_rows: list[JsonObj] = []
-    step_x, step_y = 160.0, 120.0
+    step_x, step_y = 130.0, 80.0
+    largest = max((len(v) for v in cells.values()), default=1)
     for lane, text in enumerate(lanes):
         lane_rows.append({"y": round(lane * step_y - step_y / 2, 1), "h": step_y, "text": text})
     for (lane, year), members in sorted(cells.items(), key=lambda item: (item[0][1], item[0][0])):
@@ -162,7 +163,8 @@ def _aggregated(
                 "cats": [lane] if lane < named else [],
                 "x": round(years.index(year) * step_x, 1),
                 "y": round(lane * step_y, 1),
-                "size": round(8 + 2.2 * math.sqrt(len(members)), 1),
+                "size": round(6 + 22 * math.sqrt(len(members) / largest), 1),
+                "fs": 20,
             }
         )
     decor: JsonObj = {

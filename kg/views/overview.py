@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 
-from kg.views.catalog import CONTRIBUTION_KINDS, KIND_ORDER, Catalog, JsonObj
+from kg.views.catalog import CONTRIBUTION_KINDS, KIND_ORDER, Catalog, JsonObj, short_label
 from kg.views.layout import spread
 from kg.views.view import MAX_EDGES, MAX_NODES, View, edge_record
 
@@ -28,13 +28,12 @@ _BANDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 _GAP = 48.0  # horizontal distance between neighbours of a band
 _ROW = 56.0  # vertical distance between rows of a band
 _BAND_GAP = 130.0
-# Which nodes are dropped last when the graph is over budget (lower = kept first).
-_KEEP_ORDER = {
-    kind: i
-    for i, kind in enumerate(
-        ("list", "category", "venue", "method", "dataset", "model", "benchmark", "paper", "person")
-    )
-}
+# Share of the node budget left for people once venues, categories, lists and
+# contributions are in; papers take the rest (and any share people do not use).
+_PEOPLE_SHARE = 0.45
+# Which edges are kept first when there are too many: curated lineage and contributions,
+# then authorship, then venue and category; "listed in" (one hub) comes last.
+_EDGE_RANK = {"creator": 1, "publishedIn": 2, "subject": 3, "listedIn": 4}
 
 
 def parallel_curves(edges: list[JsonObj]) -> None:
@@ -56,18 +55,14 @@ def build_overview(cat: Catalog) -> View:
     kept = all_nodes
     notice = ""
     if len(all_nodes) > MAX_NODES:
-        ranked = sorted(
-            all_nodes, key=lambda n: (_KEEP_ORDER.get(cat.kind[n], 99), -graph.degree(n), n)
-        )
-        kept = sorted(ranked[:MAX_NODES])
+        kept = _keep_nodes(cat, all_nodes)
     keep = set(kept)
     edges = [e for e in all_edges if e[0] in keep and e[1] in keep]
     if len(edges) > MAX_EDGES:
-        # Authorship edges of the most prolific people and every other relation first.
         edges = sorted(
             edges,
             key=lambda e: (
-                e[3].get("relation") == "creator",
+                _EDGE_RANK.get(str(e[3].get("relation")), 0),
                 -len(cat.related.get(e[1], [])),
                 e[0],
                 e[1],
@@ -83,7 +78,7 @@ def build_overview(cat: Catalog) -> View:
         notice = (
             f"This graph has {len(all_nodes):,} nodes and {len(all_edges):,} edges, more than one page can draw and stay responsive. "
             f"Showing {len(kept):,} nodes and {len(edges):,} edges"
-            + (f"; left out: {what} (the least connected)" if what else "")
+            + (f"; left out: {what} (the least connected people and papers)" if what else "")
             + '. To see any part in full, focus on it: kg viz --focus "NAME" --depth 2, or open the co-authorship and categories views.'
         )
 
@@ -92,12 +87,11 @@ def build_overview(cat: Catalog) -> View:
     positions, lanes = _bands(cat, kept)
     for row, node in zip(rows, kept, strict=True):
         row["x"], row["y"] = positions[node]
+        if cat.kind[node] == "paper":
+            row["label"] = short_label(row["name"], limit=26)
         if cat.kind[node] == "person":
             row["size"] = round(7 + 3 * math.sqrt(len(cat.related.get(node, []))), 1)
-    edge_rows = [
-        edge_record(i, ids[u], ids[v], data)
-        for i, (u, v, _key, data) in enumerate(edges)
-    ]
+    edge_rows = [edge_record(i, ids[u], ids[v], data) for i, (u, v, _key, data) in enumerate(edges)]
     parallel_curves(edge_rows)
     kinds = [k for k in KIND_ORDER if any(cat.kind[n] == k for n in kept)]
     return View(
@@ -114,20 +108,45 @@ def build_overview(cat: Catalog) -> View:
     )
 
 
+def _keep_nodes(cat: Catalog, nodes: list[str]) -> list[str]:
+    """The nodes an over-budget overview keeps.
+
+    Every structural node (venue, category, list, contribution) first; the most prolific
+    people and the best connected papers share what is left of the budget.
+    """
+    graph = cat.graph
+    structural = [n for n in nodes if cat.kind[n] not in ("paper", "person")]
+    structural = sorted(structural, key=lambda n: (-graph.degree(n), n))[:MAX_NODES]
+    room = MAX_NODES - len(structural)
+    people = sorted(
+        (n for n in nodes if cat.kind[n] == "person"),
+        key=lambda n: (-len(cat.related.get(n, [])), n),
+    )
+    papers = sorted(
+        (n for n in nodes if cat.kind[n] == "paper"), key=lambda n: (-graph.degree(n), n)
+    )
+    take_people = min(len(people), max(room - len(papers), int(room * _PEOPLE_SHARE)))
+    take_papers = min(len(papers), room - take_people)
+    take_people = min(len(people), room - take_papers)
+    return sorted([*structural, *people[:take_people], *papers[:take_papers]])
+
+
 def _bands(cat: Catalog, nodes: list[str]) -> tuple[dict[str, tuple[float, float]], list[JsonObj]]:
     """Positions by band; papers first (they anchor every other band)."""
     positions: dict[str, tuple[float, float]] = {}
     papers = sorted((n for n in nodes if cat.kind[n] == "paper"), key=lambda n: cat.paper_index[n])
-    per_row = max(12, math.ceil(math.sqrt(len(papers) * 6)))
+    per_row = max(12, math.ceil(math.sqrt(len(papers) * 3)))
     paper_rows = max(1, math.ceil(len(papers) / per_row))
     # As wide as the papers need, and wide enough that all bands together are about
     # as wide as a screen relative to their height.
     width = max(per_row * _GAP * 2.2, math.sqrt(len(nodes)) * 110.0, 600.0)
-    step = width / max(per_row - 1, 1)
+    columns = max(1, math.ceil(len(papers) / paper_rows))
+    step = max(width / max(columns - 1, 1) if columns >= per_row else 0.0, 170.0)
+    width = max(width, step * (columns - 1))
     paper_x: dict[int, float] = {}
     for i, paper in enumerate(papers):
         col, row = divmod(i, paper_rows)
-        x = round(col * step - width / 2, 1)
+        x = round((col - (columns - 1) / 2) * step, 1)
         positions[paper] = (x, float(row * _ROW))
         paper_x[cat.paper_index[paper]] = x
 

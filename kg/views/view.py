@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from kg.views.catalog import JsonObj
+from kg.views.catalog import JsonObj, web_links
 
 __all__ = ["KIND_STYLE", "MAX_EDGES", "MAX_NODES", "View", "edge_record", "relation_text"]
 
@@ -58,7 +58,7 @@ def edge_record(
     if data.get("evidence"):
         row["text"] = str(data["evidence"])
     if data.get("source"):
-        row["l"] = [["Evidence", str(data["source"])]]
+        row["l"] = web_links([["Evidence", str(data["source"])]])
     return row
 
 
