@@ -1,0 +1,170 @@
+"""``kg serve`` (a local read-only SPARQL endpoint) and ``kg push`` (load a remote store)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from kg.cli.app import CurationOpt, ListsArg, app, handle_errors, load_inputs
+from kg.errors import KgError
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+
+
+def _graph_store(
+    lists: list[Path] | None, curation: Path | None, graph_file: Path | None
+) -> ox.Store:
+    from kg.query import load_graph_file
+    from kg.rdf import iter_triples
+    from kg.store import to_store
+
+    if graph_file is not None:
+        if lists or curation is not None:
+            raise KgError(
+                "an export file is the whole graph; give no list files or --curation with it"
+            )
+        return load_graph_file(graph_file)
+    return to_store(iter_triples(load_inputs(lists, curation)))
+
+
+@app.command()
+@handle_errors
+def serve(
+    lists: ListsArg = None,
+    host: Annotated[
+        str, typer.Option("--host", help="Address to bind; keep loopback unless you mean it.")
+    ] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option("--port", help="Port to bind (0: any free port).", min=0, max=65535)
+    ] = 7879,
+    graph_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--graph",
+            help="Serve an export (graph.nt or graph.ttl) instead of building from lists.",
+        ),
+    ] = None,
+    timeout: Annotated[
+        float,
+        typer.Option("--timeout", help="Seconds a query may run before it is stopped.", min=0.1),
+    ] = 5.0,
+    max_rows: Annotated[
+        int, typer.Option("--max-rows", help="Most rows (or triples) in one response.", min=1)
+    ] = 10_000,
+    workers: Annotated[
+        int, typer.Option("--workers", help="Queries evaluated at once (one process each).", min=1)
+    ] = 2,
+    memory_mb: Annotated[
+        int,
+        typer.Option(
+            "--memory-mb", help="Memory limit of each query process in MiB (0: none).", min=0
+        ),
+    ] = 2048,
+    cors: Annotated[
+        bool, typer.Option("--cors", help="Let web pages of any origin read results.")
+    ] = False,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option("--allow-host", help="Another host name clients may use (repeatable)."),
+    ] = None,
+    curation: CurationOpt = None,
+) -> None:
+    """Serve the graph as a read-only SPARQL 1.1 endpoint at http://HOST:PORT/sparql.
+
+    Queries run in worker processes that are killed at the time limit; updates, LOAD,
+    SERVICE and FROM are refused with 400. Stop it with Ctrl-C.
+
+    Example:
+        kg serve                          # data/ at http://127.0.0.1:7879/sparql
+        kg serve --graph exports/graph.nt --port 8000 --timeout 10
+    """
+    import logging
+
+    from kg.endpoint import EndpointConfig, SparqlEndpoint, is_loopback
+
+    store = _graph_store(lists, curation, graph_file)
+    config = EndpointConfig(
+        host=host,
+        port=port,
+        timeout=timeout,
+        max_rows=max_rows,
+        workers=workers,
+        memory_mb=memory_mb,
+        cors=cors,
+        allowed_hosts=tuple(allow_host or ()),
+    )
+    if not is_loopback(host):
+        typer.echo(
+            f"warning: binding {host} makes the endpoint reachable from other machines", err=True
+        )
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    triples = (quad.triple for quad in store)
+    try:
+        endpoint = SparqlEndpoint(triples, config).start()
+    except OSError as err:
+        raise KgError(f"cannot serve on {host}:{port}: {err.strerror or err}") from err
+    typer.echo(f"Serving {len(store)} triples at {endpoint.url} (Ctrl-C to stop)", err=True)
+    try:
+        endpoint.wait()
+    except KeyboardInterrupt:
+        typer.echo("Stopping", err=True)
+    finally:
+        endpoint.close()
+
+
+@app.command()
+@handle_errors
+def push(
+    endpoint: Annotated[
+        str,
+        typer.Option(
+            "--endpoint",
+            help="The store's Graph Store Protocol URL (e.g. http://localhost:7878/store).",
+        ),
+    ],
+    lists: ListsArg = None,
+    graph: Annotated[
+        str | None,
+        typer.Option(
+            "--graph", help="Load into this named graph (IRI); default: the default graph."
+        ),
+    ] = None,
+    graph_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--source",
+            help="Push an export (graph.nt or graph.ttl) instead of building from lists.",
+        ),
+    ] = None,
+    append: Annotated[
+        bool, typer.Option("--append", help="Add to the graph instead of replacing it.")
+    ] = False,
+    timeout: Annotated[
+        float, typer.Option("--timeout", help="Seconds to wait on the network.", min=0.1)
+    ] = 120.0,
+    curation: CurationOpt = None,
+) -> None:
+    """Load the graph into a remote store over the SPARQL 1.1 Graph Store Protocol.
+
+    The graph's content is replaced (HTTP PUT) unless --append is given (HTTP POST).
+    Credentials, if the store needs them, come from KG_ENDPOINT_USER and
+    KG_ENDPOINT_PASSWORD.
+
+    Example:
+        kg push --endpoint http://localhost:7878/store
+        kg push --endpoint http://localhost:3030/lineage/data --graph https://example.org/lineage
+    """
+    import pyoxigraph as ox
+
+    from kg.remote import push_graph
+
+    store = _graph_store(lists, curation, graph_file)
+    data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b""
+    report = push_graph(endpoint, data, graph=graph, replace=not append, timeout=timeout)
+    verb = "Added" if append else "Loaded"
+    typer.echo(
+        f"{verb} {report.triples} triples ({report.bytes} bytes) into {report.target} (HTTP {report.status})"
+    )

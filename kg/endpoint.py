@@ -1,0 +1,375 @@
+"""``kg serve``: a read-only SPARQL 1.1 Protocol endpoint at ``/sparql``.
+
+The HTTP layer (stdlib ``http.server``) only reads and checks requests; queries run in
+the worker processes of :mod:`kg.endpoint_worker`, which enforce the time limit (by
+killing the worker), the row cap and a memory limit. What this layer guards:
+
+- **Read-only.** Updates (``update=``, ``application/sparql-update``), ``LOAD``,
+  ``SERVICE``, ``FROM``/``FROM NAMED`` and the protocol's ``default-graph-uri`` /
+  ``named-graph-uri`` are refused with 400 and a sentence saying why.
+- **DNS rebinding.** The ``Host`` header must name this server (its loopback names by
+  default, plus ``allowed_hosts``); anything else gets 403.
+- **Size.** Request bodies and query strings are capped (413/414), slow clients time
+  out, and at most ``max_connections`` requests are handled at once.
+- **CORS** is off unless asked for; then any origin may read (no credentials).
+
+The protocol parts: GET ``?query=``, POST form-encoded ``query=``, POST
+``application/sparql-query``; content negotiation over SPARQL JSON, XML, CSV, TSV (and
+``text/plain`` tables) for solutions, Turtle, N-Triples and RDF/XML for graphs; a
+service description on a bare GET of ``/sparql``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import shutil
+import tempfile
+import threading
+import time
+import urllib.parse
+from collections.abc import Iterable
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from kg.endpoint_worker import Response, WorkerPool
+
+__all__ = ["EndpointConfig", "SparqlEndpoint", "is_loopback", "write_store"]
+
+log = logging.getLogger("kg.endpoint")
+
+_LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
+_FORM = "application/x-www-form-urlencoded"
+
+
+@dataclass(frozen=True)
+class EndpointConfig:
+    """Settings of an endpoint; the defaults are the safe ones.
+
+    Attributes:
+        host: Address to bind (loopback by default).
+        port: Port to bind (0 picks a free one).
+        timeout: Seconds a query may take before its worker is killed.
+        max_rows: Most solutions (or triples) in one response.
+        workers: Worker processes, i.e. queries evaluated at once.
+        memory_mb: Address-space limit of each worker, in MiB (0: none).
+        max_request_bytes: Largest request body or query string accepted.
+        max_connections: Requests handled at once (others are turned away).
+        cors: Send ``Access-Control-Allow-Origin: *``.
+        allowed_hosts: Extra host names the ``Host`` header may carry.
+    """
+
+    host: str = "127.0.0.1"
+    port: int = 7879
+    timeout: float = 5.0
+    max_rows: int = 10_000
+    workers: int = 2
+    memory_mb: int = 2048
+    max_request_bytes: int = 128 * 1024
+    max_connections: int = 32
+    cors: bool = False
+    allowed_hosts: tuple[str, ...] = ()
+
+
+def write_store(triples: Iterable[ox.Triple], folder: Path) -> Path:
+    """Write ``triples`` into a new on-disk Oxigraph store in ``folder`` and close it.
+
+    Workers open it read-only, which takes milliseconds, so a killed worker is replaced
+    at once whatever the size of the graph.
+    """
+    store = ox.Store(str(folder))
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
+    store.flush()
+    del store  # closes the database, so that workers may open it
+    return folder
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (a name or address) is this machine's loopback."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], endpoint: SparqlEndpoint) -> None:
+        self.endpoint = endpoint
+        self._slots = threading.BoundedSemaphore(endpoint.config.max_connections)
+        super().__init__(address, _Handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self._slots.acquire(blocking=False):
+            self.close_request(request)  # too many at once: drop it before reading anything
+            return
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+
+class SparqlEndpoint:
+    """A running endpoint: a worker pool plus an HTTP server thread.
+
+    Use it as a context manager, or call :meth:`start` then :meth:`close`::
+
+        with SparqlEndpoint(triples, EndpointConfig(port=0)) as endpoint:
+            print(endpoint.url)
+
+    Args:
+        triples: The graph to serve (written to a temporary on-disk store).
+        config: Settings (see :class:`EndpointConfig`).
+    """
+
+    def __init__(self, triples: Iterable[ox.Triple], config: EndpointConfig | None = None) -> None:
+        self.config = config or EndpointConfig()
+        self._folder = Path(tempfile.mkdtemp(prefix="kg-serve-"))
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+        self.pool: WorkerPool | None = None
+        try:
+            write_store(triples, self._folder / "store")
+        except BaseException:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            raise
+
+    def start(self) -> SparqlEndpoint:
+        """Start the workers and the HTTP server (in a background thread)."""
+        c = self.config
+        self.pool = WorkerPool(
+            self._folder / "store",
+            size=c.workers,
+            timeout=c.timeout,
+            max_rows=c.max_rows,
+            memory_bytes=c.memory_mb * 1024 * 1024,
+        )
+        try:
+            self._server = _Server((c.host, c.port), self)
+        except OSError:
+            self.close()
+            raise
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, daemon=True, name="kg-sparql-http"
+        )
+        self._thread.start()
+        return self
+
+    @property
+    def port(self) -> int:
+        """The bound port (useful with ``port=0``)."""
+        assert self._server is not None, "start() first"
+        return int(self._server.server_address[1])
+
+    @property
+    def url(self) -> str:
+        """The query URL, e.g. ``http://127.0.0.1:7879/sparql``."""
+        host = self.config.host
+        shown = f"[{host}]" if ":" in host else host
+        return f"http://{shown}:{self.port}/sparql"
+
+    def allowed_hosts(self) -> set[str]:
+        """``Host`` header values this server answers to (``name:port``, lower case)."""
+        names = set(self.config.allowed_hosts)
+        host = self.config.host
+        if is_loopback(host):
+            names.update(_LOOPBACK_NAMES)
+        elif host not in ("0.0.0.0", "::", ""):
+            names.add(f"[{host}]" if ":" in host else host)
+        found = {f"{name.lower()}:{self.port}" for name in names}
+        if self.port == 80:
+            found.update(name.lower() for name in names)
+        return found
+
+    def wait(self) -> None:
+        """Block until the server stops (Ctrl-C raises ``KeyboardInterrupt`` here)."""
+        while self._thread is not None and self._thread.is_alive():
+            self._thread.join(0.5)
+
+    def close(self) -> None:
+        """Stop the server, kill the workers, delete the temporary store."""
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+        if self.pool is not None:
+            self.pool.close()
+            self.pool = None
+        shutil.rmtree(self._folder, ignore_errors=True)
+
+    def __enter__(self) -> SparqlEndpoint:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+_SERVICE_DESCRIPTION = """@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
+@prefix formats: <http://www.w3.org/ns/formats/> .
+<{url}> a sd:Service ;
+    sd:endpoint <{url}> ;
+    sd:supportedLanguage sd:SPARQL11Query ;
+    sd:resultFormat formats:SPARQL_Results_JSON , formats:SPARQL_Results_XML , formats:SPARQL_Results_CSV ,
+        formats:SPARQL_Results_TSV , formats:Turtle , formats:N-Triples , formats:RDF_XML .
+"""
+_HELP = """LineageKG SPARQL endpoint (read-only).
+Query it at /sparql: GET /sparql?query=... or POST (form-encoded query=..., or application/sparql-query).
+Results: SPARQL JSON, XML, CSV, TSV or a text table (Accept: text/plain); graphs as Turtle or N-Triples.
+Limits: {timeout:g} s per query, {rows} rows per result.
+"""
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    server_version = "LineageKG"
+    sys_version = ""
+    timeout = 10  # seconds a client may take to send its request
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002  (the stdlib's name)
+        log.info("%s %s", self.address_string(), format % args)
+
+    def do_GET(self) -> None:  # noqa: N802  (the stdlib's name)
+        self._handle()
+
+    def do_POST(self) -> None:  # noqa: N802
+        self._handle()
+
+    def do_OPTIONS(self) -> None:  # noqa: N802
+        headers = {"Allow": "GET, POST, OPTIONS"}
+        if self.server.endpoint.config.cors:
+            headers |= {
+                "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+                "Access-Control-Allow-Headers": "Content-Type, Accept",
+                "Access-Control-Max-Age": "600",
+            }
+        self._send(Response(204, "text/plain", b"", headers))
+
+    def _refuse_method(self) -> None:
+        self._send(
+            Response(
+                405,
+                "text/plain; charset=utf-8",
+                b"this endpoint is read-only\n",
+                {"Allow": "GET, POST, OPTIONS"},
+            )
+        )
+
+    do_PUT = do_DELETE = do_PATCH = _refuse_method
+
+    def _handle(self) -> None:
+        started = time.monotonic()
+        try:
+            response = self._respond()
+        except _Refused as refused:
+            response = refused.response
+        except Exception:  # a bug: answer 500 and keep serving
+            log.exception("error while answering %s", self.requestline)
+            response = Response.text(500, "internal error; see the server log")
+        self._send(response)
+        log.debug("answered %s in %.3f s", response.status, time.monotonic() - started)
+
+    def _respond(self) -> Response:
+        endpoint = self.server.endpoint
+        host = (self.headers.get("Host") or "").strip().lower()
+        if host not in endpoint.allowed_hosts():
+            return Response.text(403, f"this server does not answer to Host {host!r}")
+        parts = urllib.parse.urlsplit(self.path)
+        limit = endpoint.config.max_request_bytes
+        if len(parts.query) > limit:
+            return Response.text(
+                414, f"the query string is longer than {limit} bytes; POST the query instead"
+            )
+        if parts.path == "/":
+            return Response.text(
+                200, _HELP.format(timeout=endpoint.config.timeout, rows=endpoint.config.max_rows)
+            )
+        if parts.path != "/sparql":
+            return Response.text(404, "not found; the SPARQL endpoint is /sparql")
+        params = _parse_form(parts.query)
+        if self.command == "POST":
+            params = self._post_params(params, limit)
+        if "update" in params:
+            return Response.text(400, "updates are not allowed: the graph is read-only")
+        if "default-graph-uri" in params or "named-graph-uri" in params:
+            return Response.text(
+                400,
+                "default-graph-uri and named-graph-uri are not allowed: queries run on the served graph only",
+            )
+        queries = params.get("query", [])
+        if not queries:
+            if self.command == "GET" and not params:
+                return Response(
+                    200,
+                    "text/turtle; charset=utf-8",
+                    _SERVICE_DESCRIPTION.format(url=endpoint.url).encode(),
+                )
+            return Response.text(400, "missing the query parameter")
+        if len(queries) > 1:
+            return Response.text(400, "give exactly one query parameter")
+        assert endpoint.pool is not None
+        return endpoint.pool.run(queries[0], self.headers.get("Accept"))
+
+    def _post_params(self, params: dict[str, list[str]], limit: int) -> dict[str, list[str]]:
+        if self.headers.get("Transfer-Encoding"):
+            raise _Refused(Response.text(411, "send the body with a Content-Length, not chunked"))
+        try:
+            length = int(self.headers.get("Content-Length", ""))
+        except ValueError:
+            raise _Refused(Response.text(411, "a POST needs a Content-Length")) from None
+        if length < 0 or length > limit:
+            raise _Refused(Response.text(413, f"the request body is larger than {limit} bytes"))
+        body = self.rfile.read(length)
+        media = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        if media == _FORM:
+            return params | _parse_form(_decode(body))
+        if media == "application/sparql-query":
+            return params | {"query": [*params.get("query", []), _decode(body)]}
+        if media == "application/sparql-update":
+            raise _Refused(Response.text(400, "updates are not allowed: the graph is read-only"))
+        raise _Refused(Response.text(415, f"POST the query as {_FORM} or application/sparql-query"))
+
+    def _send(self, response: Response) -> None:
+        self.send_response(response.status)
+        self.send_header("Content-Type", response.content_type)
+        self.send_header("Content-Length", str(len(response.body)))
+        self.send_header("Vary", "Accept")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Cache-Control", "no-store")
+        if self.server.endpoint.config.cors:
+            self.send_header("Access-Control-Allow-Origin", "*")
+        for key, value in response.headers.items():
+            self.send_header(key, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(response.body)
+
+
+class _Refused(Exception):
+    def __init__(self, response: Response) -> None:
+        self.response = response
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _Refused(Response.text(400, "the request is not UTF-8 text")) from None
+
+
+def _parse_form(text: str) -> dict[str, list[str]]:
+    try:
+        return urllib.parse.parse_qs(
+            text, keep_blank_values=True, errors="strict", max_num_fields=16
+        )
+    except (ValueError, UnicodeDecodeError):
+        raise _Refused(Response.text(400, "malformed form or query string")) from None

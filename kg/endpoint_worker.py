@@ -1,0 +1,382 @@
+"""The query workers of ``kg serve``: separate processes, killed when a query runs too long.
+
+Oxigraph evaluates in Rust, which no Python signal can interrupt, and a thread that
+gives up waiting leaves the query running (hazards §6b). So every query of the endpoint
+runs in a worker process that opens the store read-only; when the time limit passes,
+the worker is killed (SIGKILL, so the CPU really stops) and a fresh one takes its place.
+A worker also has a memory limit (``RLIMIT_AS``), dies with its server (Linux
+``PR_SET_PDEATHSIG``), and reads at most ``max_rows + 1`` solutions of any result.
+
+Everything that touches untrusted query text happens here, under the time limit: the
+rdflib parse of :func:`kg.query.check_query`, the evaluation, the serialisation.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import resource
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.errors import QueryError
+from kg.query import ResultFormat, format_graph, format_result, run_query
+
+__all__ = ["Response", "WorkerPool", "answer", "negotiate"]
+
+log = logging.getLogger("kg.endpoint")
+
+TEXT = "text/plain; charset=utf-8"
+
+#: Media types of each result shape, in the server's order of preference, and the
+#: ``kg.query`` format (or RDF format name) each one is written in.
+SOLUTION_TYPES = {
+    "application/sparql-results+json": "json",
+    "application/json": "json",
+    "application/sparql-results+xml": "xml",
+    "application/xml": "xml",
+    "text/xml": "xml",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+    "text/plain": "table",
+}
+GRAPH_TYPES = {
+    "text/turtle": "TURTLE",
+    "application/n-triples": "N_TRIPLES",
+    "application/rdf+xml": "RDF_XML",
+    "text/plain": "N_TRIPLES",
+}
+_CHARSET = {
+    "text/csv",
+    "text/tab-separated-values",
+    "text/plain",
+    "text/turtle",
+    "application/n-triples",
+}
+
+
+@dataclass(frozen=True)
+class Response:
+    """What the HTTP layer sends back: status, content type, body and extra headers."""
+
+    status: int
+    content_type: str
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def text(cls, status: int, message: str) -> Response:
+        """A plain-text response (errors and notes), ending with a newline."""
+        return cls(status, TEXT, (message.rstrip("\n") + "\n").encode("utf-8"))
+
+
+def _ranges(accept: str) -> list[tuple[str, float]]:
+    ranges = []
+    for item in accept.split(","):
+        media, *params = (part.strip() for part in item.split(";"))
+        if not media:
+            continue
+        quality = 1.0
+        for param in params:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    quality = min(max(float(value), 0.0), 1.0)
+                except ValueError:
+                    quality = 0.0
+        ranges.append((media.lower(), quality))
+    return ranges
+
+
+def negotiate(accept: str | None, offered: list[str]) -> str | None:
+    """The offered media type the ``Accept`` header likes best (server order breaks ties).
+
+    The most specific matching range decides each type's quality (``text/csv`` beats
+    ``text/*`` beats ``*/*``); no header means the first offered type; ``None`` means
+    nothing offered is acceptable (HTTP 406).
+
+    >>> negotiate("text/csv;q=0.5, application/json", ["application/sparql-results+json", "application/json", "text/csv"])
+    'application/json'
+    """
+    if not accept or not accept.strip():
+        return offered[0]
+    ranges = _ranges(accept)
+    best, best_q = None, 0.0
+    for media in offered:
+        quality = _quality(media, ranges)
+        if quality is not None and quality > best_q:
+            best, best_q = media, quality
+    return best
+
+
+def _quality(media: str, ranges: list[tuple[str, float]]) -> float | None:
+    for wanted in (media, media.split("/")[0] + "/*", "*/*"):
+        matches = [q for r, q in ranges if r == wanted]
+        if matches:
+            return max(matches)
+    return None
+
+
+def _content_type(media: str) -> str:
+    return f"{media}; charset=utf-8" if media in _CHARSET else media
+
+
+def answer(store: ox.Store, text: str, accept: str | None, *, max_rows: int) -> Response:
+    """Run one query on ``store`` and render it for ``accept``: the whole job of a worker.
+
+    Refused or failing queries give 400 with the reason; a result that no acceptable
+    format can carry gives 406. A SELECT cut at ``max_rows`` says so in the
+    ``X-LineageKG-Truncated`` header (and in the table format's last line).
+    """
+    try:
+        result = run_query(store, text)
+        offered = GRAPH_TYPES if result.form == "graph" else SOLUTION_TYPES
+        media = negotiate(accept, list(offered))
+        if media is None:
+            return Response.text(
+                406,
+                "none of the accepted types can carry this result; offered: " + ", ".join(offered),
+            )
+        limited = result.limited(max_rows)
+        if result.form == "graph":
+            body = format_graph(limited, getattr(ox.RdfFormat, GRAPH_TYPES[media]))
+        else:
+            body = format_result(limited, ResultFormat(SOLUTION_TYPES[media]))
+    except QueryError as err:
+        return Response.text(400, str(err))
+    except (RuntimeError, ValueError, SyntaxError) as err:
+        return Response.text(400, f"query failed: {err}")
+    except OSError as err:
+        return Response.text(500, f"the store could not be read: {err}")
+    headers = (
+        {"X-LineageKG-Truncated": f"results cut at {max_rows} rows"} if limited.truncated else {}
+    )
+    return Response(200, _content_type(media), body, headers)
+
+
+def _die_with_parent() -> None:
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def worker_main(conn: Connection, store_path: str, max_rows: int, memory_bytes: int) -> None:
+    """Entry point of a worker process: open the store, then answer queries until EOF."""
+    _die_with_parent()
+    if memory_bytes > 0:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    try:
+        from rdflib.plugins.sparql import parser  # noqa: F401  (warm: the first query is not slower)
+
+        store = ox.Store.read_only(store_path)
+    except Exception as err:  # report any start-up failure to the server, then stop
+        conn.send(("error", f"{type(err).__name__}: {err}"))
+        return
+    conn.send(("ready", os.getpid()))
+    while True:
+        try:
+            text, accept = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            response = answer(store, text, accept, max_rows=max_rows)
+        except MemoryError:
+            response = Response.text(503, "the query ran out of memory and was stopped")
+        conn.send((response.status, response.content_type, response.body, response.headers))
+
+
+class _Worker:
+    """One worker process, started with ``python -m kg.endpoint_worker`` over a socket pair.
+
+    A plain subprocess (not ``multiprocessing``'s spawn) never re-imports the caller's
+    ``__main__``, so the endpoint works from any script, notebook or test runner.
+    """
+
+    def __init__(self, args: tuple[str, int, int]) -> None:
+        parent, child = socket.socketpair()
+        package_root = str(Path(__file__).resolve().parent.parent)
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "kg.endpoint_worker", str(child.fileno()), *map(str, args)],
+                pass_fds=[child.fileno()],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                env=env,
+            )
+        finally:
+            child.close()
+        self.conn = Connection(parent.detach())
+        self.pid = self.process.pid
+
+    def wait_ready(self) -> _Worker:
+        """Wait for the worker to open the store; kill it and raise if it cannot."""
+        if not self.conn.poll(120):
+            self.kill()
+            raise QueryError("a query worker did not start within 120 s")
+        try:
+            status, detail = self.conn.recv()
+        except (EOFError, OSError):
+            status, detail = "error", f"exit status {self.process.wait(5)}"
+        if status != "ready":
+            self.kill()
+            raise QueryError(f"a query worker could not open the store: {detail}")
+        return self
+
+    def kill(self) -> None:
+        self.process.kill()
+        try:
+            self.process.wait(5)
+        except subprocess.TimeoutExpired:
+            pass  # still reaped later by the OS; nothing more we can do
+        self.conn.close()
+
+
+class WorkerPool:
+    """A fixed number of worker processes over one read-only on-disk store.
+
+    Args:
+        store_path: Folder of an Oxigraph store (see :func:`kg.endpoint.write_store`).
+        size: Number of workers, i.e. of queries evaluated at once.
+        timeout: Seconds a query may run (parse, evaluation and serialisation) before
+            its worker is killed.
+        max_rows: Most solutions (or triples) a response carries.
+        memory_bytes: Address-space limit of each worker (0: none).
+    """
+
+    def __init__(
+        self, store_path: Path, *, size: int, timeout: float, max_rows: int, memory_bytes: int
+    ) -> None:
+        self.timeout = timeout
+        self._args = (str(store_path), max_rows, memory_bytes)
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._lock = threading.Lock()
+        self._workers: set[_Worker] = set()
+        self._closed = False
+        self.killed = 0
+        # Every worker is started by this one long-lived thread: Linux's PR_SET_PDEATHSIG
+        # fires when the *thread* that forked a worker ends, not only its process.
+        self._jobs: queue.Queue[
+            tuple[int, queue.Queue[list[_Worker | QueryError]] | None] | None
+        ] = queue.Queue()
+        self._spawner = threading.Thread(
+            target=self._spawn_loop, daemon=True, name="kg-sparql-spawner"
+        )
+        self._spawner.start()
+        done: queue.Queue[list[_Worker | QueryError]] = queue.Queue()
+        self._jobs.put((size, done))
+        started = done.get()
+        failed = [item for item in started if isinstance(item, QueryError)]
+        for item in started:
+            if isinstance(item, _Worker):
+                if failed:
+                    item.kill()
+                else:
+                    self._add(item)
+        if failed:
+            self.close()
+            raise failed[0]
+
+    def _spawn_loop(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            count, done = job
+            starting = [_Worker(self._args) for _ in range(count)]  # start together, then wait
+            results: list[_Worker | QueryError] = []
+            for worker in starting:
+                try:
+                    results.append(worker.wait_ready())
+                except QueryError as err:
+                    results.append(err)
+            if done is not None:
+                done.put(results)
+                continue
+            for item in results:
+                if isinstance(item, _Worker):
+                    self._add(item)
+                else:
+                    log.error("could not replace a query worker: %s", item)
+
+    def _add(self, worker: _Worker) -> None:
+        with self._lock:
+            if self._closed:
+                worker.kill()
+                return
+            self._workers.add(worker)
+        self._idle.put(worker)
+
+    def _replace(self, worker: _Worker) -> None:
+        with self._lock:
+            self._workers.discard(worker)
+        worker.kill()
+        self._jobs.put((1, None))
+
+    @property
+    def pids(self) -> list[int]:
+        """Process ids of the live workers (for tests and operators)."""
+        with self._lock:
+            return sorted(w.pid for w in self._workers)
+
+    def run(self, text: str, accept: str | None) -> Response:
+        """Answer one query in a free worker, within the time limit."""
+        started = time.monotonic()
+        try:
+            worker = self._idle.get(timeout=self.timeout)
+        except queue.Empty:
+            return Response.text(503, "every query worker is busy; try again shortly")
+        remaining = max(self.timeout - (time.monotonic() - started), 0.05)
+        try:
+            worker.conn.send((text, accept))
+            if worker.conn.poll(remaining):
+                status, content_type, body, headers = worker.conn.recv()
+                self._idle.put(worker)
+                return Response(status, content_type, body, headers)
+        except (EOFError, OSError):
+            try:
+                code = worker.process.wait(2)
+            except subprocess.TimeoutExpired:
+                code = None
+            self._replace(worker)
+            how = (
+                f"killed by {signal.Signals(-code).name}"
+                if code is not None and code < 0
+                else f"exit status {code}"
+            )
+            return Response.text(
+                503,
+                f"the query stopped its worker process ({how}); it probably exceeded the memory limit",
+            )
+        self.killed += 1
+        self._replace(worker)
+        return Response.text(
+            503,
+            f"the query was stopped after {self.timeout:g} s, the time limit of this endpoint; "
+            "narrow it or add a LIMIT",
+        )
+
+    def close(self) -> None:
+        """Kill every worker; later :meth:`run` calls wait and then answer 503."""
+        self._jobs.put(None)
+        with self._lock:
+            self._closed = True
+            workers = list(self._workers)
+            self._workers.clear()
+        for worker in workers:
+            worker.kill()
+
+
+if __name__ == "__main__":
+    _fd, _store, _rows, _memory = sys.argv[1:5]
+    worker_main(Connection(int(_fd)), _store, int(_rows), int(_memory))
