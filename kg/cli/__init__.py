@@ -7,7 +7,7 @@ traceback. Heavy libraries are imported inside the commands, so ``kg --help`` is
 One module per command group; importing it registers its commands on :data:`app`.
 """
 
-from kg.cli import build, lineage, query, stats, viz  # noqa: F401  (registers the commands)
+from kg.cli import build, lineage, query, serve, stats, viz  # noqa: F401  (registers the commands)
 from kg.cli.app import app
 
 __all__ = ["app"]
