@@ -72,10 +72,22 @@ def browser() -> Iterator[Any]:
         instance.close()
 
 
+_CONTEXTS: list[Any] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_pages() -> Iterator[None]:
+    """Close every browser context a test opened, so pages do not pile up in memory."""
+    yield
+    while _CONTEXTS:
+        _CONTEXTS.pop().close()
+
+
 def open_view(browser: Any, path: Path, *, width: int = 1400, height: int = 900) -> Opened:
     context = browser.new_context(
         viewport={"width": width, "height": height}, service_workers="block"
     )
+    _CONTEXTS.append(context)
     page = context.new_page()
     opened = Opened(page)
     page.on(
@@ -307,6 +319,7 @@ def test_index_page_links_every_view(browser, default_files):
 
 def open_view_plain(browser: Any, path: Path) -> Opened:
     context = browser.new_context(viewport={"width": 1400, "height": 900})
+    _CONTEXTS.append(context)
     page = context.new_page()
     opened = Opened(page)
     page.on("console", lambda m: opened.errors.append(m.text) if m.type == "error" else None)

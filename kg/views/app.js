@@ -64,8 +64,9 @@
       (papers[i].c || []).forEach(function (c) { cats.push(c); });
     });
     if (!years.length && typeof n.year === "number") years.push(n.year);
-    n._years = uniq(years);
-    n._cats = n.cats ? n.cats : uniq(cats);
+    n._years = n.ys ? n.ys : uniq(years);
+    n._cats = n.cats ? n.cats : n.cs ? n.cs : uniq(cats);
+    n._np = typeof n.np === "number" ? n.np : (n.pp || []).length;
     var words = [n.name, n.label].concat(n.alt || []);
     if (n.kind === "cell") (n.pp || []).forEach(function (i) { words.push(papers[i].t); });
     n._text = words.join("\n").toLowerCase();
@@ -92,7 +93,8 @@
   /* ---- vis data ----------------------------------------------------------- */
   var relations = uniq(data.edges.map(function (e) { return e.rel; })).sort();
   var relColor = {};
-  relations.forEach(function (r, i) { relColor[r] = PALETTE[(i + 3) % PALETTE.length]; });
+  var EDGE_PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#17becf", "#e377c2", "#bcbd22", "#7f7f7f"];
+  relations.forEach(function (r, i) { relColor[r] = EDGE_PALETTE[i % EDGE_PALETTE.length]; });
   var colourEdges = data.view === "lineage";
 
   function visNode(n) {
@@ -278,12 +280,14 @@
     box.appendChild(p);
   }
 
-  function paperList(box, pp, heading) {
+  function paperList(box, pp, heading, total) {
     if (!pp || !pp.length) return;
+    total = Math.max(total || 0, pp.length);
     box.appendChild(el("p", null, heading));
     var ul = el("ul");
-    pp.slice(0, 8).forEach(function (i) { ul.appendChild(el("li", null, paperLine(i))); });
-    if (pp.length > 8) ul.appendChild(el("li", null, "… and " + (pp.length - 8) + " more"));
+    var shown = pp.slice(-8).reverse();
+    shown.forEach(function (i) { ul.appendChild(el("li", null, paperLine(i))); });
+    if (total > shown.length) ul.appendChild(el("li", null, "… and " + (total - shown.length) + " more"));
     box.appendChild(ul);
   }
 
@@ -304,12 +308,12 @@
       addLinks(box, p.l);
     } else {
       var meta2 = [kindText(n.kind)];
-      if (n.kind === "person" || n.kind === "venue" || n.kind === "category" || n.kind === "cell") meta2.push((n.pp || []).length + " paper" + ((n.pp || []).length === 1 ? "" : "s"));
+      if (n.kind === "person" || n.kind === "venue" || n.kind === "category" || n.kind === "cell") meta2.push(n._np + " paper" + (n._np === 1 ? "" : "s"));
       else if (typeof n.year === "number") meta2.push("since " + n.year);
       box.appendChild(el("p", "tip-meta", meta2.join(" · ")));
       if (n.alt && n.alt.length) box.appendChild(el("p", null, "Also: " + n.alt.join(", ")));
       if (n.desc) box.appendChild(el("p", null, n.desc));
-      if (n.kind !== "list") paperList(box, n.pp, n.kind === "person" ? "Papers:" : "Related papers:");
+      if (n.kind !== "list") paperList(box, n.pp, n.kind === "person" ? "Papers (latest first):" : "Related papers (latest first):", n._np);
       addLinks(box, n.l);
     }
     return box;

@@ -66,6 +66,9 @@ _LINK_ATTRIBUTES = (
     ("datasetPage", "Dataset"),
     ("modelPage", "Model"),
 )
+#: A node relating to more papers than this embeds a summary instead of the whole list.
+_INLINE_PAPERS = 40
+_TOOLTIP_PAPERS = 8
 #: Edge relation -> how a paper relates to the node at the other end.
 _PAPER_RELATIONS = {"creator", "publishedIn", "subject", "listedIn", "introduces", "usesMethod"}
 
@@ -226,7 +229,8 @@ class Catalog:
         """The JSON row of one node, without position or size (each view adds those).
 
         Keys: ``id``, ``kind``, ``label`` (short, drawn), ``name`` (full), ``pp`` related
-        paper indices, and when present ``paper`` (its own row), ``alt`` (other names,
+        paper indices (for a hub, only the latest, with ``np`` the count and ``ys``/``cs``
+        the years and categories of all of them), and when present ``paper`` (its own row), ``alt`` (other names,
         for search), ``desc`` (a description) and ``l`` (links as ``[label, url]``).
         """
         attrs = self.graph.nodes[node]
@@ -239,6 +243,14 @@ class Catalog:
             "name": name,
             "pp": self.related.get(node, []),
         }
+        related = row["pp"]
+        if len(related) > _INLINE_PAPERS:
+            # A hub (a venue, a category, the list): embed its years and categories for
+            # the filters and only its latest papers for the tooltip, not every paper.
+            row["pp"] = related[-_TOOLTIP_PAPERS:]
+            row["np"] = len(related)
+            row["ys"] = sorted({self.paper_rows[p]["y"] for p in related})
+            row["cs"] = sorted({c for p in related for c in self.paper_rows[p]["c"]})
         if kind == "paper":
             row["paper"] = self.paper_index[node]
         alt = [

@@ -26,8 +26,10 @@ import base64
 import functools
 import hashlib
 import importlib.resources
+import importlib.util
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -63,10 +65,22 @@ def _read(package: str, name: str) -> str:
         raise ExportError(f"cannot render the views: {package}/{name} is missing ({err})") from err
 
 
+def _pyvis_file(name: str) -> str:
+    """A data file of the pyvis package, found without importing pyvis (slow, unneeded)."""
+    spec = importlib.util.find_spec("pyvis")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        path = Path(folder) / name
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+    raise ExportError(
+        f"cannot render the views: pyvis/{name} is missing (is pyvis 0.3.2 installed?)"
+    )
+
+
 @functools.cache
 def vis_bundle() -> str:
     """The vis-network bundle shipped by pyvis, checked to be safe to inline."""
-    code = _SOURCE_MAP.sub("\n", _read("pyvis", VIS_BUNDLE))
+    code = _SOURCE_MAP.sub("\n", _pyvis_file(VIS_BUNDLE))
     if "</script" in code.lower() or "<!--" in code:
         raise ExportError(f"pyvis/{VIS_BUNDLE} cannot be inlined in a <script> element")
     if "vis-network" not in code[:400] or "@version 9." not in code[:400]:
