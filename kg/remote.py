@@ -36,9 +36,17 @@ from typing import IO, Any, NoReturn
 import pyoxigraph as ox
 
 from kg.errors import KgError, QueryError
+from kg.namespaces import PREFIXES
 from kg.query import Binding, QueryResult, check_query, parse_query, to_rdflib_term
 
-__all__ = ["PushReport", "RemoteError", "push_graph", "query_endpoint", "with_values"]
+__all__ = [
+    "PushReport",
+    "RemoteError",
+    "push_graph",
+    "query_endpoint",
+    "with_prefixes",
+    "with_values",
+]
 
 #: Largest response body read from a store (bigger ones are refused, not truncated).
 MAX_RESPONSE_BYTES = 256 * 1024 * 1024
@@ -118,6 +126,21 @@ def _send(request: urllib.request.Request, *, timeout: float) -> tuple[int, str,
         raise RemoteError(f"{request.full_url} did not answer within {timeout:g} s") from err
 
 
+def with_prefixes(text: str) -> str:
+    """``text`` with PREFIX lines for the predeclared prefixes it uses but does not declare.
+
+    Local engines are given the prefix table directly; a remote endpoint knows nothing of
+    it, so the declarations travel with the query.
+    """
+    declared = {
+        str(decl["prefix"])
+        for decl in parse_query(text)[0]
+        if getattr(decl, "name", "") == "PrefixDecl" and "prefix" in decl
+    }
+    missing = [f"PREFIX {p}: <{iri}>" for p, iri in PREFIXES.items() if p not in declared]
+    return "\n".join([*missing, text]) if missing else text
+
+
 def with_values(text: str, bindings: Mapping[str, Binding]) -> str:
     """``text`` with a trailing ``VALUES`` block binding ``bindings``, proven to change nothing else.
 
@@ -132,6 +155,12 @@ def with_values(text: str, bindings: Mapping[str, Binding]) -> str:
         raise QueryError(
             "the query already ends with VALUES; parameters cannot be added for a remote endpoint"
         )
+    for name, term in bindings.items():
+        if isinstance(term, ox.Literal) and ("\\u" in term.value or "\\U" in term.value):
+            raise QueryError(
+                f"parameter {name} contains \\u or \\U, which SPARQL engines unescape differently"
+                " before parsing; it cannot be sent to a remote endpoint safely"
+            )
     names = sorted(bindings)
     terms = " ".join(str(bindings[name]) for name in names)
     block = f"VALUES ({' '.join('?' + name for name in names)}) {{ ({terms}) }}"
@@ -191,7 +220,7 @@ def query_endpoint(
     """
     _check_url(url)
     check_query(text, allow_dataset=True)
-    text = with_values(text, bindings or {})
+    text = with_values(with_prefixes(text), bindings or {})
     body = urllib.parse.urlencode({"query": text}).encode("utf-8")
     request = urllib.request.Request(url, data=body, method="POST")
     request.add_header("Content-Type", "application/x-www-form-urlencoded")
