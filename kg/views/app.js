@@ -175,55 +175,51 @@
   );
 
   /* ---- canvas decorations: year columns, lanes, group discs ----------------- */
+  var decor = data.decor || {};
+  var lanes = decor.lanes || [];
+  var columns = decor.columns || [];
+  var discs = decor.discs || [];
   var bounds = (function () {
     var b = { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity };
     data.nodes.forEach(function (n) {
       b.x0 = Math.min(b.x0, n.x); b.x1 = Math.max(b.x1, n.x);
       b.y0 = Math.min(b.y0, n.y); b.y1 = Math.max(b.y1, n.y);
     });
-    var d = data.decor || {};
-    (d.discs || []).forEach(function (c) {
+    discs.forEach(function (c) {
       b.x0 = Math.min(b.x0, c.x - c.r); b.x1 = Math.max(b.x1, c.x + c.r);
       b.y0 = Math.min(b.y0, c.y - c.r - 30); b.y1 = Math.max(b.y1, c.y + c.r);
     });
-    (d.lanes || []).forEach(function (l) { b.y0 = Math.min(b.y0, l.y); b.y1 = Math.max(b.y1, l.y + l.h); });
+    lanes.forEach(function (l) { b.y0 = Math.min(b.y0, l.y); b.y1 = Math.max(b.y1, l.y + l.h); });
     if (!isFinite(b.x0)) b = { x0: 0, y0: 0, x1: 0, y1: 0 };
-    b.left = (d.lanes || []).length ? 300 : 60;
-    b.top = (d.columns || []).length ? 110 : 50;
+    b.leftPx = lanes.length ? 190 : 0; // screen room for the lane names
+    b.topPx = columns.length ? 40 : 0; // screen room for the column names
     return b;
   })();
 
+  // Lane bands and group discs are drawn in graph coordinates, under the graph...
   network.on("beforeDrawing", function (ctx) {
-    var d = data.decor || {};
+    var scale = network.getScale();
     ctx.save();
-    (d.lanes || []).forEach(function (lane, i) {
+    lanes.forEach(function (lane, i) {
       ctx.fillStyle = i % 2 ? "rgba(82,96,109,0.04)" : "rgba(47,111,179,0.06)";
-      ctx.fillRect(bounds.x0 - bounds.left + 20, lane.y, bounds.x1 - bounds.x0 + bounds.left + 80, lane.h);
-      ctx.fillStyle = "#3e4c59";
-      ctx.font = "bold 17px sans-serif";
-      ctx.textAlign = "left";
-      ctx.textBaseline = "middle";
-      ctx.fillText(lane.text, bounds.x0 - bounds.left + 32, lane.y + lane.h / 2, bounds.left - 60);
+      var pad = 60 + bounds.leftPx / scale;
+      ctx.fillRect(bounds.x0 - pad, lane.y, bounds.x1 - bounds.x0 + pad + 80, lane.h);
     });
-    (d.columns || []).forEach(function (c, i) {
-      ctx.fillStyle = "#3e4c59";
-      ctx.font = "bold 22px sans-serif";
-      ctx.textAlign = "center";
-      ctx.textBaseline = "middle";
-      ctx.fillText(c.text, c.x, bounds.y0 - 75);
-      if (i > 0 && !(d.lanes || []).length) {
-        var prev = d.columns[i - 1].x;
-        var x = c.x - (c.x - prev) * 0.18;
+    if (!lanes.length) {
+      columns.forEach(function (c, i) {
+        if (i === 0) return;
+        var x = c.x - (c.x - columns[i - 1].x) * 0.18;
         ctx.strokeStyle = "rgba(82,96,109,0.25)";
-        ctx.setLineDash([6, 6]);
+        ctx.lineWidth = 1 / scale;
+        ctx.setLineDash([6 / scale, 6 / scale]);
         ctx.beginPath();
-        ctx.moveTo(x, bounds.y0 - 95);
+        ctx.moveTo(x, bounds.y0 - 60);
         ctx.lineTo(x, bounds.y1 + 60);
         ctx.stroke();
         ctx.setLineDash([]);
-      }
-    });
-    (d.discs || []).forEach(function (c) {
+      });
+    }
+    discs.forEach(function (c) {
       var colour = PALETTE[c.group % PALETTE.length];
       ctx.beginPath();
       ctx.arc(c.x, c.y, c.r, 0, 2 * Math.PI);
@@ -232,27 +228,62 @@
       ctx.strokeStyle = alpha(colour, 0.45);
       ctx.lineWidth = 2;
       ctx.stroke();
-      ctx.fillStyle = "#3e4c59";
-      ctx.font = "bold 15px sans-serif";
-      ctx.textAlign = "center";
-      ctx.textBaseline = "bottom";
-      ctx.fillText(c.text, c.x, c.y - c.r - 6);
+      var size = Math.max(15, 11 / scale);
+      if (size < c.r) {
+        ctx.fillStyle = "#3e4c59";
+        ctx.font = "bold " + size + "px sans-serif";
+        ctx.textAlign = "center";
+        ctx.textBaseline = "bottom";
+        ctx.fillText(c.text, c.x, c.y - c.r - 6, c.r * 2.2);
+      }
+    });
+    ctx.restore();
+  });
+
+  // ...and the names of lanes and columns in screen coordinates, over the graph, so
+  // they stay readable at any zoom and stick to the edges while panning.
+  function label(ctx, text, x, y, align) {
+    ctx.font = "bold 13px sans-serif";
+    ctx.textAlign = align;
+    ctx.textBaseline = "middle";
+    var w = ctx.measureText(text).width;
+    var left = align === "center" ? x - w / 2 : x;
+    ctx.fillStyle = "rgba(255,255,255,0.85)";
+    ctx.fillRect(left - 4, y - 10, w + 8, 20);
+    ctx.fillStyle = "#3e4c59";
+    ctx.fillText(text, x, y);
+  }
+  network.on("afterDrawing", function (ctx) {
+    if (!lanes.length && !columns.length) return;
+    var ratio = ctx.canvas.width / (ctx.canvas.clientWidth || ctx.canvas.width);
+    ctx.save();
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    var height = ctx.canvas.clientHeight;
+    lanes.forEach(function (lane) {
+      var y = network.canvasToDOM({ x: 0, y: lane.y + lane.h / 2 }).y;
+      if (y > 0 && y < height) label(ctx, lane.text.length > 26 ? lane.text.slice(0, 25) + "…" : lane.text, 8, y, "left");
+    });
+    var top = network.canvasToDOM({ x: 0, y: bounds.y0 }).y - 28;
+    columns.forEach(function (c) {
+      label(ctx, c.text, network.canvasToDOM({ x: c.x, y: 0 }).x, Math.max(14, top), "center");
     });
     ctx.restore();
   });
 
   function fitAll() {
-    // Fit the nodes and decorations into the part of the canvas the legend leaves free.
+    // Fit the graph into the part of the canvas that the legend and labels leave free.
     var legendEl = document.getElementById("kg-legend");
-    var reserved = legendEl && !legendEl.hidden ? legendEl.offsetWidth + 16 : 0;
-    var w = Math.max((graphEl.clientWidth || 800) - reserved, 200);
-    var h = graphEl.clientHeight || 600;
-    var bw = bounds.x1 - bounds.x0 + bounds.left + 120;
-    var bh = bounds.y1 - bounds.y0 + bounds.top + 80;
+    var right = legendEl && !legendEl.hidden ? legendEl.offsetWidth + 16 : 0;
+    var w = Math.max((graphEl.clientWidth || 800) - right - bounds.leftPx - 40, 200);
+    var h = Math.max((graphEl.clientHeight || 600) - bounds.topPx - 40, 150);
+    var bw = Math.max(bounds.x1 - bounds.x0 + 120, 1);
+    var bh = Math.max(bounds.y1 - bounds.y0 + 80, 1);
     var scale = Math.min(w / bw, h / bh, 1.6);
-    var cx = (bounds.x0 - bounds.left + bounds.x1 + 120) / 2 + reserved / 2 / scale;
     network.moveTo({
-      position: { x: cx, y: (bounds.y0 - bounds.top + bounds.y1 + 80) / 2 },
+      position: {
+        x: (bounds.x0 + bounds.x1) / 2 + (right - bounds.leftPx) / 2 / scale,
+        y: (bounds.y0 + bounds.y1) / 2 - bounds.topPx / 2 / scale
+      },
       scale: scale,
       animation: false
     });

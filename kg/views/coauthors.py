@@ -76,6 +76,8 @@ def build_coauthors(cat: Catalog) -> View:
         row["x"], row["y"] = positions[person]
         row["size"] = round(6 + 5 * math.sqrt(papers_of[person]), 1)
         row["group"] = group_of[person]
+        if papers_of[person] > 1:  # the names of prolific people stay legible zoomed out
+            row["fs"] = round(10 + 5 * math.sqrt(papers_of[person]))
         rows.append(row)
     edge_rows: list[JsonObj] = [
         {

@@ -11,6 +11,7 @@ stands to its left. Inside a column nodes are ordered to reduce crossings.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 
 from kg.views.catalog import CONTRIBUTION_KINDS, KIND_ORDER, LINEAGE_RELATIONS, Catalog, JsonObj
@@ -25,6 +26,7 @@ LINEAGE_VIEW_RELATIONS = (*LINEAGE_RELATIONS, "introduces", "variantOf")
 _WORK_KINDS = ("paper", *CONTRIBUTION_KINDS)
 _COLUMN = 205.0
 _YEAR_GAP = 90.0
+_SUBCOLUMN = 175.0
 _ROW = 72.0
 
 
@@ -68,10 +70,6 @@ def build_lineage(cat: Catalog) -> View:
     year = _years(cat, nodes, before)
     ranks = layer_ranks(nodes, before, lambda n: year[n])
     columns_keys = sorted({(year[n], ranks[n]) for n in nodes})
-    years = sorted({y for y, _ in columns_keys})
-    column_x: dict[tuple[int, int], float] = {}
-    for i, key in enumerate(columns_keys):
-        column_x[key] = round(i * _COLUMN + years.index(key[0]) * _YEAR_GAP, 1)
 
     neighbours: dict[str, list[str]] = defaultdict(list)
     for u, v, _, _ in edges:
@@ -98,23 +96,34 @@ def build_lineage(cat: Catalog) -> View:
     ]
     columns = barycentre_order(columns, neighbours)
 
+    # A column taller than the page is wide is wrapped into side-by-side sub-columns,
+    # in its crossing-reduced order, so a large lineage keeps a screen-like shape.
+    max_rows = max(16, math.ceil(math.sqrt(len(nodes) * 1.15)))
     ids = {n: i for i, n in enumerate(nodes)}
     rows: list[JsonObj] = []
+    first_x: dict[int, float] = {}
+    cursor, previous_year = 0.0, None
     for key, col in zip(columns_keys, columns, strict=True):
+        if previous_year is not None:
+            cursor += _COLUMN + (_YEAR_GAP if key[0] != previous_year else 0.0)
+        previous_year = key[0]
+        first_x.setdefault(key[0], round(cursor, 1))
+        parts = math.ceil(len(col) / max_rows)
+        height = math.ceil(len(col) / parts)
         for j, node in enumerate(col):
+            part, at = divmod(j, height)
+            in_part = min(height, len(col) - part * height)
             row = cat.record(node, ids[node])
-            row["x"] = column_x[key]
-            row["y"] = round((j - (len(col) - 1) / 2) * _ROW, 1)
+            row["x"] = round(cursor + part * _SUBCOLUMN, 1)
+            row["y"] = round((at - (in_part - 1) / 2) * _ROW + (part % 2) * _ROW / 2, 1)
             row["shape"] = "box" if cat.kind[node] == "paper" else "ellipse"
             rows.append(row)
+        cursor += (parts - 1) * _SUBCOLUMN
     rows.sort(key=lambda r: r["id"])
 
     edge_rows = [edge_record(i, ids[u], ids[v], d) for i, (u, v, _, d) in enumerate(edges)]
     parallel_curves(edge_rows)
 
-    first_x: dict[int, float] = {}
-    for key in columns_keys:
-        first_x.setdefault(key[0], column_x[key])
     decor = {"columns": [{"x": x, "text": str(y)} for y, x in sorted(first_x.items())]}
     kinds = [k for k in KIND_ORDER if any(cat.kind[n] == k for n in nodes)]
     return View(

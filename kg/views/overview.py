@@ -135,7 +135,7 @@ def _bands(cat: Catalog, nodes: list[str]) -> tuple[dict[str, tuple[float, float
     """Positions by band; papers first (they anchor every other band)."""
     positions: dict[str, tuple[float, float]] = {}
     papers = sorted((n for n in nodes if cat.kind[n] == "paper"), key=lambda n: cat.paper_index[n])
-    per_row = max(12, math.ceil(math.sqrt(len(papers) * 3)))
+    per_row = max(12, math.ceil(math.sqrt(len(papers) * 0.6)))
     paper_rows = max(1, math.ceil(len(papers) / per_row))
     # As wide as the papers need, and wide enough that all bands together are about
     # as wide as a screen relative to their height.
