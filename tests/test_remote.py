@@ -224,23 +224,24 @@ def test_redirects_are_reported_not_followed():
 # --- the VALUES block that carries parameters -----------------------------------------
 
 
-def test_with_values_appends_one_clause_of_escaped_terms():
-    text = "SELECT ?a ?n WHERE { ?p rdfs:label ?a ; lkg:year ?n } # ends in a comment"
+def test_with_values_puts_one_block_of_escaped_terms_first_in_the_where_group():
+    text = "SELECT ?a ?n # { not here\nWHERE { ?p rdfs:label ?a ; lkg:year ?n ; dcterms:title '{' } # ends in a comment"
+    integer = pyoxigraph.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
     bound = with_values(
         text,
         {
             "a": pyoxigraph.Literal('x" } ; DROP ALL ; #\n'),
-            "n": pyoxigraph.Literal(
-                "3", datatype=pyoxigraph.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
-            ),
+            "n": pyoxigraph.Literal("3", datatype=integer),
         },
     )
-    assert (
-        bound
-        == text
-        + '\nVALUES (?a ?n) { ("x\\" } ; DROP ALL ; #\\n" "3"^^<http://www.w3.org/2001/XMLSchema#integer>) }\n'
-    )
+    block = 'VALUES (?a ?n) { ("x\\" } ; DROP ALL ; #\\n" "3"^^<http://www.w3.org/2001/XMLSchema#integer>) }'
+    assert bound == text.replace("WHERE { ", f"WHERE {{ {block}  ")
     assert with_values(text, {}) == text
+
+
+def test_with_values_falls_back_to_a_trailing_block_where_a_group_cannot_take_one():
+    text = "CONSTRUCT WHERE { ?s rdfs:label ?a } # the short form has no WHERE group of its own"
+    assert with_values(text, {"a": pyoxigraph.Literal("x")}) == text + '\nVALUES (?a) { ("x") }\n'
 
 
 def test_with_values_refuses_a_query_that_has_its_own():
