@@ -221,6 +221,7 @@ def test_view_loads_offline_and_draws_the_graph(browser, default_files, default_
         ("coauthors", "can xu", "Can Xu"),
         ("lineage", "Evol-Instruct", "Evol-Instruct"),
         ("categories", "SPIN", "SPIN"),
+        ("ego-can-xu", "wizardcoder", "WizardCoder"),
     ],
 )
 def test_search_selects_and_reports_matches(browser, default_files, view, query, expect):
@@ -236,6 +237,26 @@ def test_search_selects_and_reports_matches(browser, default_files, view, query,
     page.locator("#kg-search").fill("no such node at all")
     page.locator("#kg-search").press("Enter")
     assert page.locator("#kg-status").text_content() == "No match in this view"
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_year_filter_in_every_view(browser, default_files, view):
+    page = open_view(browser, default_files / f"{view}.html").page
+    data = page.evaluate("JSON.parse(document.getElementById('kg-data').textContent)")
+    papers = data["papers"]
+
+    def years(node: dict[str, Any]) -> set[int]:
+        if "ys" in node:
+            return set(node["ys"])
+        found = {papers[i]["y"] for i in node.get("pp", [])}
+        return found or ({node["year"]} if "year" in node else set())
+
+    latest = max(y for n in data["nodes"] for y in years(n))
+    page.locator("#kg-year-from").select_option(str(latest))
+    shown = {n["id"] for n in data["nodes"] if not years(n) or latest in years(n)}
+    edges = sum(1 for e in data["edges"] if e["from"] in shown and e["to"] in shown)
+    assert page.evaluate("kgView.drawn()") == {"nodes": len(shown), "edges": edges}
+    assert len(shown) < len(data["nodes"])
 
 
 def test_kind_filter_hides_people_and_their_edges(browser, default_files, default_kb):
