@@ -1,0 +1,420 @@
+"""The whole scale benchmark in one command: generate, build, time, compare, report.
+
+For each size (default 1k, 10k and 100k papers) this
+
+1. generates the synthetic list and its curation YAML (``generate.py``; deterministic);
+2. runs the real ``kg build LIST --curation DIR --out DIR`` as a child process several
+   times, taking wall time and that child's peak resident memory (``os.wait4``);
+3. runs ``stages.py fast`` (LineageKG's code path, stage by stage, plus the queries on
+   Oxigraph) and, up to ``--baseline-max`` papers, ``stages.py rdflib`` (the same stages
+   on plain rdflib), each in a fresh interpreter; with ``--check`` sizes the rdflib child
+   also checks that the fast exports hold exactly its triples;
+4. times ``kg --help`` in fresh processes;
+
+then writes ``benchmarks/out/results.json`` and the generated tables of
+``benchmarks/REPORT.md`` (between the ``<!-- tables -->`` markers; the prose around them
+is kept). ``--report-only`` re-renders the tables from the saved JSON.
+
+Usage::
+
+    .venv/bin/python benchmarks/run.py                        # everything (~25 min here)
+    .venv/bin/python benchmarks/run.py --sizes 1000 10000 --runs 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+BIN = Path(sys.executable).parent
+START, END = "<!-- tables:start -->", "<!-- tables:end -->"
+
+
+def measure(cmd: list[str], *, cwd: Path | None = None) -> dict[str, Any]:
+    """Run ``cmd``; its wall seconds, peak RSS (MiB, that child alone), exit code and output."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        child = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err)
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - start
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return {
+            "wall": wall,
+            "peak_mib": usage.ru_maxrss / 1024,
+            "rc": child.returncode,
+            "stdout": out.read().decode("utf-8", "replace"),
+            "stderr": err.read().decode("utf-8", "replace")[-2000:],
+        }
+
+
+def _child_json(cmd: list[str]) -> dict[str, Any]:
+    run = measure(cmd, cwd=HERE)
+    if run["rc"] != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{run['stderr']}")
+    result: dict[str, Any] = json.loads(run["stdout"])
+    result["wall"] = run["wall"]
+    return result
+
+
+def _median_stages(runs: list[dict[str, Any]]) -> dict[str, float | None]:
+    names = list(runs[0]["stages"])
+    out: dict[str, float | None] = {}
+    for name in names:
+        values = [r["stages"].get(name) for r in runs]
+        present = [v for v in values if v is not None]
+        out[name] = statistics.median(present) if present else None
+    return out
+
+
+def bench_size(papers: int, args: argparse.Namespace) -> dict[str, Any]:
+    """Every measurement for one corpus size."""
+    folder = args.out / str(papers)
+    list_path = folder / "list.md"
+    if not list_path.exists():
+        subprocess.run(
+            [
+                sys.executable,
+                str(HERE / "generate.py"),
+                "--papers",
+                str(papers),
+                "--out",
+                str(folder),
+            ],
+            check=True,
+        )
+    runs = args.runs if papers < 100_000 else args.runs_large
+    views = papers <= args.views_max
+    exports = folder / "exports"
+    cmd = [
+        str(BIN / "kg"),
+        "build",
+        str(list_path),
+        "--curation",
+        str(folder),
+        "--out",
+        str(exports),
+    ]
+    if not views:
+        cmd.append("--no-views")
+    builds = []
+    for _ in range(runs):
+        shutil.rmtree(exports, ignore_errors=True)
+        run = measure(cmd, cwd=args.out)
+        if run["rc"] != 0:
+            raise SystemExit(f"kg build failed at {papers}:\n{run['stderr']}")
+        builds.append({"wall": run["wall"], "peak_mib": run["peak_mib"]})
+        print(f"  kg build {papers}: {run['wall']:.2f} s, {run['peak_mib']:.0f} MiB", flush=True)
+    stage_cmd = [
+        sys.executable,
+        str(HERE / "stages.py"),
+        "fast",
+        str(list_path),
+        str(folder),
+        str(exports),
+    ]
+    fast_runs = [_child_json(stage_cmd + (["--views"] if views else [])) for _ in range(runs)]
+    print(f"  stages (fast) {papers}: {[round(r['wall'], 1) for r in fast_runs]}", flush=True)
+    result: dict[str, Any] = {
+        "papers": papers,
+        "views": views,
+        "builds": builds,
+        "triples": fast_runs[0]["triples"],
+        "files": fast_runs[0]["files"],
+        "fast": {
+            "runs": len(fast_runs),
+            "stages": _median_stages(fast_runs),
+            "queries": {
+                name: {
+                    key: statistics.median(r["queries"][name][key] for r in fast_runs)
+                    for key in ("first", "median", "rows")
+                }
+                for name in fast_runs[0]["queries"]
+            },
+            "peak_mib": max(r["peak_rss_mib"] for r in fast_runs),
+        },
+    }
+    if papers <= args.baseline_max:
+        base_cmd = [
+            sys.executable,
+            str(HERE / "stages.py"),
+            "rdflib",
+            str(list_path),
+            str(folder),
+            str(exports),
+        ]
+        base_cmd += ["--budget", str(args.baseline_budget)]
+        if papers <= args.check_max:
+            base_cmd.append("--check")
+        base = _child_json(base_cmd)
+        print(f"  stages (rdflib) {papers}: {base['wall']:.1f} s", flush=True)
+        result["rdflib"] = {
+            "runs": 1,
+            **{k: base[k] for k in ("stages", "queries")},
+            "peak_mib": base["peak_rss_mib"],
+        }
+        if "check" in base:
+            result["check"] = base["check"]
+    return result
+
+
+def bench_help(runs: int = 7) -> dict[str, float]:
+    """``kg --help`` in fresh processes: median and max wall seconds."""
+    times = [measure([str(BIN / "kg"), "--help"])["wall"] for _ in range(runs)]
+    return {"median": statistics.median(times), "max": max(times), "runs": runs}
+
+
+# ---------------------------------------------------------------------------- report
+
+#: Report rows: label, fast-path stage names (summed), rdflib stage names (summed).
+ROWS: list[tuple[str, list[str], list[str]]] = [
+    ("ingest: Markdown list", ["ingest: Markdown"], []),
+    ("ingest: curation YAML", ["ingest: curation YAML"], []),
+    ("curation check (references, cycles)", ["curation check"], []),
+    ("identity resolution", ["identity resolution"], []),
+    ("assemble (merge, sort, models)", ["assemble (merge, sort, models)"], []),
+    ("graph build: triples", ["graph build: triples (sort, dedupe)"], ["graph build: triples"]),
+    ("export: Turtle", ["export: turtle"], ["export: turtle"]),
+    ("export: N-Triples", ["export: ntriples"], ["export: ntriples"]),
+    ("export: JSON-LD", ["export: jsonld"], ["export: jsonld"]),
+    (
+        "graph build: networkx + export GraphML",
+        ["graph build: networkx projection", "export: graphml"],
+        ["export: networkx+graphml"],
+    ),
+    ("views (all)", ["views (all)"], []),
+    ("write files (atomic)", ["write files"], []),
+    (
+        "query store (Oxigraph load / rdflib Graph.add)",
+        ["query store load (Oxigraph)"],
+        ["graph build: rdflib Graph.add"],
+    ),
+]
+
+
+def _fmt(seconds: float | None) -> str:
+    if seconds is None:
+        return "–"
+    if seconds < 1:
+        return f"{seconds * 1000:.1f} ms" if seconds >= 0.001 else f"{seconds * 1e6:.0f} µs"
+    return f"{seconds:.2f} s"
+
+
+def _sum(stages: dict[str, float | None], names: list[str]) -> float | None:
+    if not names or any(stages.get(n) is None for n in names):
+        return None
+    return sum(stages[n] or 0.0 for n in names)
+
+
+def _exponent(a: float | None, b: float | None, na: int, nb: int) -> str:
+    if not a or not b or a <= 0 or b <= 0:
+        return "–"
+    return f"{math.log(b / a) / math.log(nb / na):.2f}"
+
+
+def render_tables(results: dict[str, Any]) -> str:
+    """The Markdown tables of the report, from the saved results."""
+    sizes = sorted(results["sizes"], key=lambda s: s["papers"])
+    out: list[str] = []
+    env = results["env"]
+    out.append(
+        f"Measured {env['date']} on {env['machine']}; Python {env['python']}. Wall times are medians over the runs shown.\n"
+    )
+    out.append("### Whole process: `kg build LIST --curation DIR --out DIR`\n")
+    out.append(
+        "| papers | triples | views | runs | wall (median) | wall (min–max) | peak RSS | target | met |"
+    )
+    out.append("|---:|---:|---|---:|---:|---:|---:|---|---|")
+    for s in sizes:
+        walls = [b["wall"] for b in s["builds"]]
+        peak = max(b["peak_mib"] for b in s["builds"])
+        target, met = "–", "–"
+        if s["papers"] == 10_000:
+            target = "< 10 s, < 1 GiB"
+            met = "yes" if statistics.median(walls) < 10 and peak < 1024 else "**no**"
+        elif s["papers"] == 100_000:
+            target = "< 90 s, < 4 GiB"
+            met = "yes" if statistics.median(walls) < 90 and peak < 4096 else "**no**"
+        out.append(
+            f"| {s['papers']:,} | {s['triples']:,} | {'yes' if s['views'] else 'no'} | {len(walls)} | {_fmt(statistics.median(walls))} "
+            f"| {_fmt(min(walls))}–{_fmt(max(walls))} | {peak:,.0f} MiB | {target} | {met} |"
+        )
+    help_ = results.get("help")
+    if help_:
+        met = "yes" if help_["median"] < 0.3 else "**no**"
+        out.append(
+            f"\n`kg --help` in a fresh process: median {_fmt(help_['median'])}, max {_fmt(help_['max'])} over {help_['runs']} runs (target < 0.3 s: {met}).\n"
+        )
+
+    with_base = [s for s in sizes if "rdflib" in s]
+    head = "| stage | " + " | ".join(f"{s['papers']:,}" for s in sizes)
+    rule = "|---|" + "---:|" * len(sizes)
+    if len(sizes) >= 2:
+        head += f" | growth exponent {sizes[-2]['papers']:,}→{sizes[-1]['papers']:,}"
+        rule += "---:|"
+    for s in with_base:
+        head += f" | rdflib {s['papers']:,} | rdflib / ours at {s['papers']:,}"
+        rule += "---:|---:|"
+    out.append(
+        "### Per stage, in-process (`stages.py`; median over the fast runs, one rdflib run)\n"
+    )
+    out.append(head + " |")
+    out.append(rule)
+    for label, fast_names, base_names in ROWS:
+        values = [_sum(s["fast"]["stages"], fast_names) for s in sizes]
+        if all(v is None for v in values) and not base_names:
+            continue
+        row = f"| {label} | " + " | ".join(_fmt(v) for v in values)
+        if len(sizes) >= 2:
+            row += (
+                f" | {_exponent(values[-2], values[-1], sizes[-2]['papers'], sizes[-1]['papers'])}"
+            )
+        for s in with_base:
+            base = _sum(s["rdflib"]["stages"], base_names)
+            ours = _sum(s["fast"]["stages"], fast_names)
+            ratio = f"{base / ours:.1f}×" if base and ours else "–"
+            row += (
+                f" | {_fmt(base) if base_names else 'same code'} | {ratio if base_names else '–'}"
+            )
+        out.append(row + " |")
+    totals = [sum(v for v in s["fast"]["stages"].values() if v is not None) for s in sizes]
+    row = "| **sum of stages** | " + " | ".join(_fmt(t) for t in totals)
+    if len(sizes) >= 2:
+        row += f" | {_exponent(totals[-2], totals[-1], sizes[-2]['papers'], sizes[-1]['papers'])}"
+    out.append(row + " |" + " |" * (2 * len(with_base)))
+
+    out.append(
+        "\n### Queries (Oxigraph through `kg.query.run_query`; median of 6 warm executions, first execution apart)\n"
+    )
+    names = list(sizes[0]["fast"]["queries"])
+    head = "| query | " + " | ".join(f"{s['papers']:,}" for s in sizes) + " | first run at 10,000 |"
+    rule = "|---|" + "---:|" * (len(sizes) + 1)
+    for s in with_base:
+        head += f" rdflib {s['papers']:,} | rdflib / ours |"
+        rule += "---:|---:|"
+    out.append(head + " target < 100 ms at 10,000 |")
+    out.append(rule + "---|")
+    ten = next((s for s in sizes if s["papers"] == 10_000), None)
+    for name in names:
+        cells = [s["fast"]["queries"].get(name) for s in sizes]
+        row = f"| {name} (rows at {sizes[-1]['papers']:,}: {int(cells[-1]['rows']) if cells[-1] else '–'}) | "
+        row += " | ".join(_fmt(c["median"]) if c else "–" for c in cells)
+        row += f" | {_fmt(ten['fast']['queries'][name]['first']) if ten else '–'} |"
+        for s in with_base:
+            base = s["rdflib"]["queries"].get(name)
+            ours = s["fast"]["queries"].get(name)
+            row += (
+                f" {_fmt(base['median']) if base else '–'} | {base['median'] / ours['median']:.0f}× |"
+                if base and ours
+                else " – | – |"
+            )
+        met = "–"
+        if ten:
+            met = "yes" if ten["fast"]["queries"][name]["median"] < 0.1 else "**no**"
+        out.append(row + f" {met} |")
+
+    checks = [s for s in sizes if "check" in s]
+    if checks:
+        out.append(
+            "\n### Correctness: fast exports hold exactly the rdflib baseline's triples (parsed by Oxigraph)\n"
+        )
+        out.append("| papers | file | equal | triples |")
+        out.append("|---:|---|---|---:|")
+        for s in checks:
+            for name, c in s["check"].items():
+                out.append(
+                    f"| {s['papers']:,} | {name} | {'yes' if c['equal'] else '**NO**'} | {c['triples']:,} / {c['expected']:,} |"
+                )
+    out.append("\n### Files written\n")
+    out.append("| papers | " + " | ".join(sorted(sizes[-1]["files"])) + " |")
+    out.append("|---:|" + "---:|" * len(sizes[-1]["files"]))
+    for s in sizes:
+        out.append(
+            f"| {s['papers']:,} | "
+            + " | ".join(f"{s['files'].get(n, 0) / 1e6:.1f} MB" for n in sorted(sizes[-1]["files"]))
+            + " |"
+        )
+    return "\n".join(out) + "\n"
+
+
+def write_report(results: dict[str, Any], report: Path) -> None:
+    """Replace the generated part of ``report`` (between the markers) with fresh tables."""
+    tables = render_tables(results)
+    text = (
+        report.read_text(encoding="utf-8")
+        if report.exists()
+        else f"# Scale benchmark\n\n{START}\n{END}\n"
+    )
+    before, _, rest = text.partition(START)
+    _, _, after = rest.partition(END)
+    report.write_text(f"{before}{START}\n{tables}{END}{after}", encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 100_000])
+    parser.add_argument("--runs", type=int, default=3, help="runs per size below 100k papers")
+    parser.add_argument("--runs-large", type=int, default=1, help="runs per size from 100k papers")
+    parser.add_argument(
+        "--baseline-max", type=int, default=10_000, help="largest size run on plain rdflib"
+    )
+    parser.add_argument(
+        "--baseline-budget",
+        type=float,
+        default=300.0,
+        help="seconds of rdflib exports before skipping the rest",
+    )
+    parser.add_argument(
+        "--check-max",
+        type=int,
+        default=10_000,
+        help="largest size whose exports are compared with rdflib's",
+    )
+    parser.add_argument(
+        "--views-max", type=int, default=10**9, help="largest size built with views"
+    )
+    parser.add_argument("--out", type=Path, default=HERE / "out")
+    parser.add_argument("--report", type=Path, default=HERE / "REPORT.md")
+    parser.add_argument("--report-only", action="store_true")
+    args = parser.parse_args()
+    args.out = args.out.resolve()
+    args.out.mkdir(parents=True, exist_ok=True)
+    saved = args.out / "results.json"
+    if args.report_only:
+        write_report(json.loads(saved.read_text()), args.report)
+        return
+    results: dict[str, Any] = {
+        "env": {
+            "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+            "machine": f"{os.cpu_count()} CPUs, {platform.machine()}, {platform.system()}",
+            "python": platform.python_version(),
+            "args": {k: str(v) for k, v in vars(args).items()},
+        },
+        "sizes": [],
+    }
+    for papers in args.sizes:
+        print(f"{papers} papers", flush=True)
+        results["sizes"].append(bench_size(papers, args))
+        saved.write_text(json.dumps(results, indent=1))
+    results["help"] = bench_help()
+    saved.write_text(json.dumps(results, indent=1))
+    write_report(results, args.report)
+    print(f"wrote {args.report} and {saved}")
+
+
+if __name__ == "__main__":
+    main()
