@@ -1,0 +1,78 @@
+"""At scale, the fast path (Oxigraph serialisers, direct JSON-LD) says what plain rdflib says.
+
+A generated 300-paper list with curated lineage and methods goes through ``kg build``'s
+renderer; each RDF export is parsed by rdflib and compared, with
+``rdflib.compare.isomorphic``, to the rdflib ``Graph`` filled from the same knowledge
+base. GraphML is compared with what the plain path gives: the same projection computed
+from the rdflib graph's triples.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+import rdflib
+from rdflib.compare import isomorphic
+
+from kg.build import EXPORT_FILES, render_exports
+from kg.graphml import to_graphml
+from kg.model import KnowledgeBase
+from kg.nx_convert import to_networkx
+from kg.pipeline import build_knowledge_base
+from kg.rdf import iter_triples
+from kg.store import from_rdflib, to_rdflib
+
+ROOT = Path(__file__).resolve().parent.parent
+RDF_FORMATS = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld"}
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
+    spec = importlib.util.spec_from_file_location(
+        "bench_generate", ROOT / "benchmarks" / "generate.py"
+    )
+    assert spec is not None and spec.loader is not None
+    generate = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = generate
+    spec.loader.exec_module(generate)
+    folder = tmp_path_factory.mktemp("scale")
+    path = generate.write_corpus(generate.generate(300, seed=42), folder)
+    return build_knowledge_base([path], curation=folder)
+
+
+@pytest.fixture(scope="module")
+def files(kb: KnowledgeBase) -> dict[str, bytes]:
+    return render_exports(kb, views=False)
+
+
+@pytest.fixture(scope="module")
+def plain(kb: KnowledgeBase) -> rdflib.Graph:
+    return to_rdflib(iter_triples(kb))
+
+
+def test_the_generated_graph_is_big_enough_to_mean_something(
+    plain: rdflib.Graph, kb: KnowledgeBase
+) -> None:
+    assert len(kb.papers) == 300
+    assert len(kb.lineage) >= 50
+    assert len(plain) > 15_000
+
+
+@pytest.mark.parametrize("export", sorted(RDF_FORMATS))
+def test_rdf_export_is_isomorphic_to_the_plain_rdflib_graph(
+    export: str, files: dict[str, bytes], plain: rdflib.Graph
+) -> None:
+    parsed = rdflib.Graph().parse(data=files[EXPORT_FILES[export]], format=RDF_FORMATS[export])
+    assert len(parsed) == len(plain)
+    assert isomorphic(parsed, plain)
+
+
+def test_graphml_equals_the_projection_of_the_plain_rdflib_graph(
+    files: dict[str, bytes], plain: rdflib.Graph
+) -> None:
+    assert files[EXPORT_FILES["graphml"]] == to_graphml(to_networkx(from_rdflib(plain)))
