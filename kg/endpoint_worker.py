@@ -2,7 +2,7 @@
 
 Oxigraph evaluates in Rust, which no Python signal can interrupt, and a thread that
 gives up waiting leaves the query running (hazards §6b). So every query of the endpoint
-runs in a worker process that opens the store read-only; when the time limit passes,
+runs in a worker process that holds the graph in memory; when the time limit passes,
 the worker is killed (SIGKILL, so the CPU really stops) and a fresh one takes its place.
 A worker also has a memory limit (``RLIMIT_AS``), dies with its server (Linux
 ``PR_SET_PDEATHSIG``), and reads at most ``max_rows + 1`` solutions of any result.
@@ -172,15 +172,16 @@ def _die_with_parent() -> None:
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
-def worker_main(conn: Connection, store_path: str, max_rows: int, memory_bytes: int) -> None:
-    """Entry point of a worker process: open the store, then answer queries until EOF."""
+def worker_main(conn: Connection, graph_path: str, max_rows: int, memory_bytes: int) -> None:
+    """Entry point of a worker process: load the graph, then answer queries until EOF."""
     _die_with_parent()
     if memory_bytes > 0:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     try:
         from rdflib.plugins.sparql import parser  # noqa: F401  (warm: the first query is not slower)
 
-        store = ox.Store.read_only(store_path)
+        store = ox.Store()
+        store.bulk_load(path=graph_path, format=ox.RdfFormat.N_TRIPLES)
     except Exception as err:  # report any start-up failure to the server, then stop
         conn.send(("error", f"{type(err).__name__}: {err}"))
         return
@@ -223,7 +224,7 @@ class _Worker:
         self.pid = self.process.pid
 
     def wait_ready(self) -> _Worker:
-        """Wait for the worker to open the store; kill it and raise if it cannot."""
+        """Wait for the worker to load the graph; kill it and raise if it cannot."""
         if not self.conn.poll(120):
             self.kill()
             raise QueryError("a query worker did not start within 120 s")
@@ -233,7 +234,7 @@ class _Worker:
             status, detail = "error", f"exit status {self.process.wait(5)}"
         if status != "ready":
             self.kill()
-            raise QueryError(f"a query worker could not open the store: {detail}")
+            raise QueryError(f"a query worker could not load the graph: {detail}")
         return self
 
     def kill(self) -> None:
@@ -246,10 +247,10 @@ class _Worker:
 
 
 class WorkerPool:
-    """A fixed number of worker processes over one read-only on-disk store.
+    """A fixed number of worker processes, each with the graph in memory.
 
     Args:
-        store_path: Folder of an Oxigraph store (see :func:`kg.endpoint.write_store`).
+        graph_path: N-Triples file of the graph (see :func:`kg.endpoint.write_graph`).
         size: Number of workers, i.e. of queries evaluated at once.
         timeout: Seconds a query may run (parse, evaluation and serialisation) before
             its worker is killed.
@@ -258,10 +259,10 @@ class WorkerPool:
     """
 
     def __init__(
-        self, store_path: Path, *, size: int, timeout: float, max_rows: int, memory_bytes: int
+        self, graph_path: Path, *, size: int, timeout: float, max_rows: int, memory_bytes: int
     ) -> None:
         self.timeout = timeout
-        self._args = (str(store_path), max_rows, memory_bytes)
+        self._args = (str(graph_path), max_rows, memory_bytes)
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._lock = threading.Lock()
         self._workers: set[_Worker] = set()
