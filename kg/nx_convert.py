@@ -11,6 +11,8 @@ several values joined by ``"; "``.
 
 from __future__ import annotations
 
+import itertools
+import operator
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
@@ -48,6 +50,21 @@ def local_name(iri: str) -> str:
     return iri.rsplit("#", 1)[-1] if "#" in iri else iri.rsplit("/", 1)[-1]
 
 
+def _sorted_triples(triples: Iterable[Triple]) -> list[Triple]:
+    """``sorted(set(triples), key=(s, p, str(o)))``, about twice as fast on input sorted by subject.
+
+    Builds pass the canonical export order, whose first key is the subject: then only
+    each subject's own triples need sorting, which gives the same list.
+    """
+    items = triples if isinstance(triples, list) else list(triples)
+    if all(a[0] <= b[0] for a, b in zip(items, items[1:], strict=False)):
+        out: list[Triple] = []
+        for _, group in itertools.groupby(items, key=operator.itemgetter(0)):
+            out.extend(sorted(set(group), key=lambda t: (t[1], str(t[2]))))
+        return out
+    return sorted(set(items), key=lambda t: (t[0], t[1], str(t[2])))
+
+
 def to_networkx(triples: Iterable[Triple]) -> nx.MultiDiGraph:
     """Project RDF triples onto a ``MultiDiGraph`` with scalar attributes only.
 
@@ -57,7 +74,7 @@ def to_networkx(triples: Iterable[Triple]) -> nx.MultiDiGraph:
     types: dict[str, list[str]] = defaultdict(list)
     by_subject: dict[str, list[tuple[str, str | Lit]]] = defaultdict(list)
     paper_of_authorship: dict[str, str] = {}
-    for s, p, o in sorted(set(triples), key=lambda t: (t[0], t[1], str(t[2]))):
+    for s, p, o in _sorted_triples(triples):
         if p == RDF_TYPE and isinstance(o, str):
             types[s].append(o)
         elif p == LKG + "authorship" and isinstance(o, str):
