@@ -47,6 +47,17 @@ def _clean(value: Any, to: type) -> Any:
     return to(value)
 
 
+def _unchanged(values: dict[str, list[Any]], types: dict[str, type]) -> bool:
+    """Whether :func:`_clean` would return every value as it is (same type, no illegal text)."""
+    for name, found in values.items():
+        to = types[name]
+        if any(type(value) is not to for value in found):
+            return False
+        if to is str and _XML_ILLEGAL.search("".join(found)):
+            return False
+    return True
+
+
 def _sanitised(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     node_values: dict[str, list[Any]] = defaultdict(list)
     edge_values: dict[str, list[Any]] = defaultdict(list)
@@ -58,6 +69,14 @@ def _sanitised(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
             edge_values[key].append(value)
     node_types = {k: _coerce(v, k) for k, v in node_values.items()}
     edge_types = {k: _coerce(v, k) for k, v in edge_values.items()}
+    if type(graph) is nx.MultiDiGraph and not graph.graph:
+        ids = {"": list(graph), " ": [key for *_, key in graph.edges(keys=True)]}
+        if (
+            _unchanged(ids, dict.fromkeys(ids, str))
+            and _unchanged(node_values, node_types)
+            and _unchanged(edge_values, edge_types)
+        ):
+            return graph  # the copy below would be equal: skip it (most graphs, and it is slow)
     out = nx.MultiDiGraph()
     for node, data in graph.nodes(data=True):
         out.add_node(_clean(node, str), **{k: _clean(v, node_types[k]) for k, v in data.items()})
