@@ -15,11 +15,13 @@ timeout, and responses are read up to a size cap. Credentials, when a store need
 come from the environment (``KG_ENDPOINT_USER``, ``KG_ENDPOINT_PASSWORD``), never from
 the command line.
 
-The protocol has no way to send bindings, so parameters travel in a trailing ``VALUES``
-block (:func:`with_values`). Its terms are written by Oxigraph's N-Triples serialiser,
-which escapes every character that could end a literal, and the result is checked: it
-must parse to exactly the original query plus that one clause with those terms. Under
-the rules of :mod:`kg.queries` a trailing VALUES gives the same rows as local binding.
+The protocol has no way to send bindings, so parameters travel in a ``VALUES`` block
+(:func:`with_values`), first inside the WHERE group when possible (else after the
+query). Its terms are written by Oxigraph's N-Triples serialiser, which escapes every
+character that could end a literal, and the result is checked: it must parse to exactly
+the original query plus that one block with those terms, or nothing is sent. Values
+holding ``\\u`` escapes are refused (engines unescape them differently). Under the
+rules of :mod:`kg.queries` this gives the same rows as binding locally.
 """
 
 from __future__ import annotations
