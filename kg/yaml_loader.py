@@ -14,7 +14,8 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from kg.errors import IngestError, ParseError
+from kg.errors import ParseError
+from kg.inputs import read_input_text
 
 __all__ = ["LineMap", "load_yaml", "validate"]
 
@@ -86,14 +87,7 @@ def load_yaml(path: str | Path) -> tuple[Any, LineMap]:
         ParseError: the YAML is malformed, has duplicate keys, aliases or unsafe tags.
     """
     path = Path(path)
-    try:
-        if path.stat().st_size > _MAX_BYTES:
-            raise IngestError(f"{path}: larger than {_MAX_BYTES // 2**20} MiB; refusing to read it")
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as err:
-        raise ParseError(f"not UTF-8 text ({err.reason})", source=path) from err
-    except OSError as err:
-        raise IngestError(f"cannot read {path}: {err.strerror}") from err
+    text = read_input_text(path, max_bytes=_MAX_BYTES)
     try:
         node = yaml.compose(text, Loader=_StrictLoader)
         lines: LineMap = {}

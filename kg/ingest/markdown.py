@@ -32,8 +32,9 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from pydantic import ValidationError
 
-from kg.errors import IngestError, ParseError
+from kg.errors import ParseError
 from kg.ingest.links import arxiv_id_of, link_kind
+from kg.inputs import read_input_text
 from kg.model import Category, Diagnostic, Link, Model, Paper, PaperList, SourceRef
 from kg.text import clean_text, fold, slugify
 from kg.urls import InvalidUrlError, normalise_url
@@ -92,15 +93,7 @@ def read_markdown(path: str | Path) -> ListDocument:
         IngestError: the file cannot be read or is not UTF-8 text.
         ParseError: an entry is malformed beyond what a warning can cover.
     """
-    path = Path(path)
-    try:
-        if path.stat().st_size > _MAX_BYTES:
-            raise IngestError(f"{path}: larger than {_MAX_BYTES // 2**20} MiB; refusing to read it")
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as err:
-        raise ParseError(f"not UTF-8 text ({err.reason})", source=path) from err
-    except OSError as err:
-        raise IngestError(f"cannot read {path}: {err.strerror}") from err
+    text = read_input_text(path, max_bytes=_MAX_BYTES)
     return parse_markdown(text, source=str(path))
 
 
