@@ -55,7 +55,7 @@ def render_exports(
     report: BuildReport | None = None,
 ) -> dict[str, bytes]:
     """Render every export of ``kb`` in memory: file name -> bytes."""
-    from kg.export import canonical_triples, to_jsonld, to_ntriples, to_turtle
+    from kg.export import canonical_triples, ntriples_of_turtle, to_jsonld, to_turtle
     from kg.graphml import to_graphml
     from kg.nx_convert import to_networkx
 
@@ -65,9 +65,10 @@ def render_exports(
     triples = canonical_triples(iter_triples(kb, namespaces))
     report.seconds["rdf"] = time.perf_counter() - start
     report.triples = len(triples)
+    turtle = _timed(report, "turtle", lambda: to_turtle(triples))
     files = {
-        EXPORT_FILES["turtle"]: _timed(report, "turtle", lambda: to_turtle(triples)),
-        EXPORT_FILES["ntriples"]: _timed(report, "ntriples", lambda: to_ntriples(triples)),
+        EXPORT_FILES["turtle"]: turtle,
+        EXPORT_FILES["ntriples"]: _timed(report, "ntriples", lambda: ntriples_of_turtle(turtle)),
         EXPORT_FILES["jsonld"]: _timed(report, "jsonld", lambda: to_jsonld(triples)),
     }
     start = time.perf_counter()
