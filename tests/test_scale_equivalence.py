@@ -4,7 +4,9 @@ A generated 300-paper list with curated lineage and methods goes through ``kg bu
 renderer; each RDF export is parsed by rdflib and compared, with
 ``rdflib.compare.isomorphic``, to the rdflib ``Graph`` filled from the same knowledge
 base. GraphML is compared with what the plain path gives: the same projection computed
-from the rdflib graph's triples.
+from the rdflib graph's triples. The build derives N-Triples from its own Turtle (one
+term conversion instead of two); a property checks that this equals writing N-Triples
+directly, for any literal text.
 """
 
 from __future__ import annotations
@@ -15,14 +17,17 @@ from pathlib import Path
 
 import pytest
 import rdflib
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rdflib.compare import isomorphic
 
 from kg.build import EXPORT_FILES, render_exports
+from kg.export import ntriples_of_turtle, to_ntriples, to_turtle
 from kg.graphml import to_graphml
 from kg.model import KnowledgeBase
 from kg.nx_convert import to_networkx
 from kg.pipeline import build_knowledge_base
-from kg.rdf import iter_triples
+from kg.rdf import XSD_INTEGER, Lit, Triple, iter_triples
 from kg.store import from_rdflib, to_rdflib
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,3 +81,32 @@ def test_graphml_equals_the_projection_of_the_plain_rdflib_graph(
     files: dict[str, bytes], plain: rdflib.Graph
 ) -> None:
     assert files[EXPORT_FILES["graphml"]] == to_graphml(to_networkx(from_rdflib(plain)))
+
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
+_IRI = st.sampled_from(
+    [
+        "https://w3id.org/lineage-kg/id/paper/2304.12244",
+        "https://w3id.org/lineage-kg/def#Paper",
+        "http://schema.org/name",
+        "https://example.org/a%20b",
+        "https://example.org/ünï",
+        "http://www.w3.org/2001/XMLSchema#string",
+    ]
+)
+_DATATYPE = st.sampled_from(
+    [None, XSD_INTEGER, "http://www.w3.org/2001/XMLSchema#string", "https://example.org/dt"]
+)
+_OBJECT = st.one_of(
+    _IRI,
+    st.builds(Lit, _TEXT, _DATATYPE),
+    st.builds(lambda n: Lit(str(n), XSD_INTEGER), st.integers()),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_IRI, _IRI, _OBJECT), max_size=8))
+def test_ntriples_read_back_from_turtle_equal_ntriples_written_directly(
+    triples: list[Triple],
+) -> None:
+    assert ntriples_of_turtle(to_turtle(triples)) == to_ntriples(triples)
