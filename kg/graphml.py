@@ -92,13 +92,104 @@ def _sanitised(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return out
 
 
+_XML_TYPE = {bool: "boolean", int: "long", float: "double", str: "string"}
+_GRAPHML_OPEN = (
+    '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+    'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+    'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">'
+)
+
+
+def _text(value: str) -> str:
+    """Character data escaped as ElementTree escapes it."""
+    if "&" in value:
+        value = value.replace("&", "&amp;")
+    if "<" in value:
+        value = value.replace("<", "&lt;")
+    if ">" in value:
+        value = value.replace(">", "&gt;")
+    return value
+
+
+def _attribute(value: str) -> str:
+    """An attribute value escaped as ElementTree escapes it."""
+    value = _text(value)
+    if '"' in value:
+        value = value.replace('"', "&quot;")
+    if "\r" in value:
+        value = value.replace("\r", "&#13;")
+    if "\n" in value:
+        value = value.replace("\n", "&#10;")
+    if "\t" in value:
+        value = value.replace("\t", "&#09;")
+    return value
+
+
+def _generate(graph: nx.MultiDiGraph) -> str | None:
+    """The text ``nx.generate_graphml(graph, prettyprint=True, named_key_ids=True)`` joins to.
+
+    networkx builds an ElementTree and serialises it in pure Python, which took most of
+    a build's GraphML time; this writes the same text directly: keys newest first, two
+    spaces of indent, ASCII with character references, the lines ``splitlines`` gives.
+    Returns ``None`` (use networkx) for what it does not cover: graph attributes, or a
+    value of another type than ``str``, ``int``, ``float`` or ``bool``.
+    """
+    if type(graph) is not nx.MultiDiGraph or graph.graph:
+        return None
+    keys: dict[tuple[str, str, str], str] = {}
+    body: list[str] = []
+
+    def element(tag: str, head: str, data: dict[str, Any], scope: str) -> bool:
+        if not data:
+            body.append(f"    <{tag} {head} />")
+            return True
+        body.append(f"    <{tag} {head}>")
+        for name, value in data.items():
+            xml_type = _XML_TYPE.get(type(value))
+            if xml_type is None:
+                return False
+            key = str(name)
+            if (key, xml_type, scope) not in keys:
+                keys[(key, xml_type, scope)] = (
+                    f'  <key id="{_attribute(key)}" for="{scope}" attr.name="{_attribute(key)}" attr.type="{xml_type}" />'
+                )
+            text = str(value)
+            body.append(
+                f'      <data key="{_attribute(key)}">{_text(text)}</data>'
+                if text
+                else f'      <data key="{_attribute(key)}" />'
+            )
+        body.append(f"    </{tag}>")
+        return True
+
+    for node, data in graph.nodes(data=True):
+        if not element("node", f'id="{_attribute(str(node))}"', data, "node"):
+            return None
+    for u, v, key, data in graph.edges(keys=True, data=True):
+        head = f'source="{_attribute(str(u))}" target="{_attribute(str(v))}" id="{_attribute(str(key))}"'
+        if not element("edge", head, data, "edge"):
+            return None
+    lines = [_GRAPHML_OPEN, *reversed(keys.values())]
+    if body:
+        lines += ['  <graph edgedefault="directed">', *body, "  </graph>"]
+    else:
+        lines.append('  <graph edgedefault="directed" />')
+    lines.append("</graphml>")
+    text = "\n".join(lines).encode("ascii", "xmlcharrefreplace").decode("ascii")
+    return "\n".join(text.splitlines())
+
+
 def to_graphml(graph: nx.MultiDiGraph) -> bytes:
     """Serialise ``graph`` as GraphML bytes, one declared type per attribute name.
 
     Raises:
         UnsupportedAttributeError: a value is not a scalar, or two node ids collide.
     """
-    lines = nx.generate_graphml(
-        _sanitised(graph), encoding="utf-8", prettyprint=True, named_key_ids=True
-    )
-    return ("<?xml version='1.0' encoding='utf-8'?>\n" + "\n".join(lines) + "\n").encode("utf-8")
+    clean = _sanitised(graph)
+    text = _generate(clean)
+    if text is None:
+        text = "\n".join(
+            nx.generate_graphml(clean, encoding="utf-8", prettyprint=True, named_key_ids=True)
+        )
+    return ("<?xml version='1.0' encoding='utf-8'?>\n" + text + "\n").encode("utf-8")
