@@ -6,7 +6,8 @@ renderer; each RDF export is parsed by rdflib and compared, with
 base. GraphML is compared with what the plain path gives: the same projection computed
 from the rdflib graph's triples. The build derives N-Triples from its own Turtle (one
 term conversion instead of two); a property checks that this equals writing N-Triples
-directly, for any literal text.
+directly, for any literal text. GraphML is written directly rather than through
+networkx's ElementTree writer; a property checks it writes the same text.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from __future__ import annotations
 import importlib.util
 import sys
 from pathlib import Path
+from typing import Any
 
+import networkx as nx
 import pytest
 import rdflib
 from hypothesis import given, settings
@@ -23,7 +26,7 @@ from rdflib.compare import isomorphic
 
 from kg.build import EXPORT_FILES, render_exports
 from kg.export import ntriples_of_turtle, to_ntriples, to_turtle
-from kg.graphml import to_graphml
+from kg.graphml import _XML_ILLEGAL, _generate, to_graphml
 from kg.model import KnowledgeBase
 from kg.nx_convert import to_networkx
 from kg.pipeline import build_knowledge_base
@@ -110,3 +113,42 @@ def test_ntriples_read_back_from_turtle_equal_ntriples_written_directly(
     triples: list[Triple],
 ) -> None:
     assert ntriples_of_turtle(to_turtle(triples)) == to_ntriples(triples)
+
+
+_VALUE = st.one_of(_TEXT, st.integers(-(2**62), 2**62), st.floats(allow_nan=False), st.booleans())
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            _TEXT, st.dictionaries(st.sampled_from(["a", "b&c", "source"]), _VALUE, max_size=3)
+        ),
+        max_size=5,
+    ),
+    st.lists(
+        st.tuples(
+            st.integers(0, 4),
+            st.integers(0, 4),
+            _TEXT,
+            st.dictionaries(st.sampled_from(["r", "source"]), _VALUE, max_size=2),
+        ),
+        max_size=6,
+    ),
+)
+def test_graphml_writer_writes_what_networkx_writes(
+    nodes: list[tuple[str, dict[str, Any]]], edges: list[tuple[int, int, str, dict[str, Any]]]
+) -> None:
+    graph = nx.MultiDiGraph()
+    for node, data in nodes:
+        graph.add_node(
+            _XML_ILLEGAL.sub("", node),
+            **{k: _XML_ILLEGAL.sub("", v) if isinstance(v, str) else v for k, v in data.items()},
+        )
+    ids = list(graph)
+    for u, v, key, data in edges if ids else ():
+        graph.add_edge(ids[u % len(ids)], ids[v % len(ids)], key=_XML_ILLEGAL.sub("", key), **data)
+    expected = "\n".join(
+        nx.generate_graphml(graph, encoding="utf-8", prettyprint=True, named_key_ids=True)
+    )
+    assert _generate(graph) == expected
