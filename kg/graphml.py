@@ -176,8 +176,12 @@ def _generate(graph: nx.MultiDiGraph) -> str | None:
     else:
         lines.append('  <graph edgedefault="directed" />')
     lines.append("</graphml>")
-    text = "\n".join(lines).encode("ascii", "xmlcharrefreplace").decode("ascii")
-    return "\n".join(text.splitlines())
+    text = "\n".join(lines)
+    if not text.isascii():
+        text = text.encode("ascii", "xmlcharrefreplace").decode("ascii")
+    if any(brk in text for brk in "\r\x0b\x0c\x1c\x1d\x1e"):  # other line breaks than \n
+        text = "\n".join(text.splitlines())
+    return text
 
 
 def to_graphml(graph: nx.MultiDiGraph) -> bytes:
