@@ -73,6 +73,7 @@ def render_exports(
     }
     start = time.perf_counter()
     graph = to_networkx(triples)
+    triples.clear()  # the largest object of a build; GraphML and the views reuse its memory
     report.seconds["networkx"] = time.perf_counter() - start
     files[EXPORT_FILES["graphml"]] = _timed(report, "graphml", lambda: to_graphml(graph))
     if views:
