@@ -115,3 +115,9 @@ def test_resolution_does_not_depend_on_input_order():
 def test_name_key_folds_accents_case_and_periods():
     assert name_key("Alizée Pace").exact == name_key("ALIZEE PACE").exact
     assert name_key("J. R. R. Tolkien").given == "jrr"
+
+
+def test_curated_aliases_in_data_are_applied(default_kb):
+    people = people_by_variant(default_kb)
+    assert people["Nanyun (Violet) Peng"].merged_by == ("curated",)
+    assert people["Yi Zhang"] is not people["Yong Zhang"]
