@@ -127,6 +127,7 @@ def bench_size(papers: int, args: argparse.Namespace) -> dict[str, Any]:
         str(folder),
         str(exports),
     ]
+    stage_cmd += ["--query-runs", "7" if papers < 100_000 else "3"]
     fast_runs = [_child_json(stage_cmd + (["--views"] if views else [])) for _ in range(runs)]
     print(f"  stages (fast) {papers}: {[round(r['wall'], 1) for r in fast_runs]}", flush=True)
     result: dict[str, Any] = {
@@ -298,7 +299,7 @@ def render_tables(results: dict[str, Any]) -> str:
     out.append(row + " |" + " |" * (2 * len(with_base)))
 
     out.append(
-        "\n### Queries (Oxigraph through `kg.query.run_query`; median of 6 warm executions, first execution apart)\n"
+        "\n### Queries (Oxigraph through `kg.query.run_query`; median of the warm executions: 6, or 2 from 100,000 papers; first execution apart)\n"
     )
     names = list(sizes[0]["fast"]["queries"])
     head = "| query | " + " | ".join(f"{s['papers']:,}" for s in sizes) + " | first run at 10,000 |"

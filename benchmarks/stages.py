@@ -98,7 +98,7 @@ def _fast(args: argparse.Namespace) -> dict[str, Any]:
     for name, (text, bindings) in query_plan(kb, ns.base).items():
         times = []
         rows = 0
-        for _ in range(7):
+        for _ in range(args.query_runs):
             start = time.perf_counter()
             rows = consume(run_query(store, text, bindings=bindings))
             times.append(time.perf_counter() - start)
@@ -167,6 +167,7 @@ def main() -> None:
     parser.add_argument("--base")
     parser.add_argument("--budget", type=float, default=600.0)
     parser.add_argument("--query-budget", type=float, default=60.0)
+    parser.add_argument("--query-runs", type=int, default=7)
     parser.add_argument("--check", action="store_true")
     args = parser.parse_args()
     sys.setrecursionlimit(10_000)
