@@ -91,6 +91,9 @@ def _fast(args: argparse.Namespace) -> dict[str, Any]:
     start = time.perf_counter()
     write_exports(files, args.out, report=report)
     stages["write files"] = time.perf_counter() - start
+    print(
+        json.dumps(stages), file=sys.stderr, flush=True
+    )  # progress, and a record if a query fails
     start = time.perf_counter()
     store = to_store(iter_triples(kb, ns))
     stages["query store load (Oxigraph)"] = time.perf_counter() - start
@@ -102,7 +105,11 @@ def _fast(args: argparse.Namespace) -> dict[str, Any]:
             start = time.perf_counter()
             rows = consume(run_query(store, text, bindings=bindings))
             times.append(time.perf_counter() - start)
-        timings[name] = {"first": times[0], "median": statistics.median(times[1:]), "rows": rows}
+        timings[name] = {
+            "first": times[0],
+            "median": statistics.median(times[1:] or times),
+            "rows": rows,
+        }
     return {
         "stages": stages,
         "queries": timings,
