@@ -161,11 +161,13 @@ def _rdflib(args: argparse.Namespace) -> dict[str, Any]:
     stages["graph build: triples"] = time.perf_counter() - start
     seconds, graph = graph_build(triples)
     stages["graph build: rdflib Graph.add"] = seconds
-    export, outputs = export_stages(graph, budget=args.budget)
+    export, outputs = export_stages(graph, budget=args.budget, skip=frozenset(args.skip))
     stages |= {f"export: {k}": v for k, v in export.items()}
     result: dict[str, Any] = {
         "stages": stages,
-        "queries": run_queries(graph, query_plan(kb, ns.base), repeat=3, budget=args.query_budget),
+        "queries": {}
+        if args.no_queries
+        else run_queries(graph, query_plan(kb, ns.base), repeat=3, budget=args.query_budget),
         "triples": len(graph),
     }
     if args.check and outputs.get("ntriples") is not None:
@@ -185,6 +187,8 @@ def main() -> None:
     parser.add_argument("--query-budget", type=float, default=60.0)
     parser.add_argument("--query-runs", type=int, default=7)
     parser.add_argument("--check", action="store_true")
+    parser.add_argument("--skip", nargs="*", default=[], help="rdflib exports not to run")
+    parser.add_argument("--no-queries", action="store_true", help="rdflib mode: time no query")
     args = parser.parse_args()
     sys.setrecursionlimit(10_000)
     result = _fast(args) if args.mode == "fast" else _rdflib(args)
