@@ -17,7 +17,7 @@ from pathlib import Path
 
 from kg.errors import ExportError
 
-__all__ = ["atomic_write", "atomic_write_many"]
+__all__ = ["FileSet", "atomic_write", "atomic_write_many"]
 
 
 def _stage(path: Path, data: bytes) -> str:
@@ -50,6 +50,48 @@ def _sync_folder(folder: Path) -> None:
             os.close(dir_fd)
 
 
+class FileSet:
+    """Files that replace their targets together, staged on disk as they are produced.
+
+    ``add`` writes a file's bytes to a fsynced temp file at once, so the caller can drop
+    them (a large build never holds every output in memory); ``commit`` renames them all
+    over their targets; leaving the ``with`` block without committing (an exception, a
+    kill) deletes the temp files and leaves every target untouched.
+    """
+
+    def __init__(self) -> None:
+        self._staged: list[tuple[str, Path]] = []
+
+    def __enter__(self) -> FileSet:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.discard()
+
+    def add(self, path: str | Path, data: bytes) -> None:
+        """Stage ``data`` for ``path``."""
+        target = Path(path)
+        self._staged.append((_stage(target, data), target))
+
+    def discard(self) -> None:
+        """Delete every staged temp file that was not committed."""
+        for tmp, _ in self._staged:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        self._staged.clear()
+
+    def commit(self) -> None:
+        """Rename every staged file over its target, then sync the folders."""
+        staged, self._staged = self._staged, []
+        for tmp, target in staged:
+            try:
+                os.replace(tmp, target)
+            except OSError as err:
+                raise ExportError(f"cannot write {target}: {err.strerror}") from err
+        for folder in sorted({target.parent for _, target in staged}):
+            _sync_folder(folder)
+
+
 def atomic_write_many(files: Mapping[str | Path, bytes]) -> None:
     """Write several files so that none is replaced unless all could be written.
 
@@ -57,23 +99,10 @@ def atomic_write_many(files: Mapping[str | Path, bytes]) -> None:
         ExportError: a file could not be staged; every target is untouched and no
             temporary file is left behind.
     """
-    staged: list[tuple[str, Path]] = []
-    try:
+    with FileSet() as file_set:
         for path, data in files.items():
-            target = Path(path)
-            staged.append((_stage(target, data), target))
-    except BaseException:
-        for tmp, _ in staged:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-        raise
-    for tmp, target in staged:
-        try:
-            os.replace(tmp, target)
-        except OSError as err:
-            raise ExportError(f"cannot write {target}: {err.strerror}") from err
-    for folder in sorted({target.parent for _, target in staged}):
-        _sync_folder(folder)
+            file_set.add(path, data)
+        file_set.commit()
 
 
 def atomic_write(path: str | Path, data: bytes) -> None:

@@ -234,3 +234,22 @@ def test_a_set_of_files_is_replaced_all_or_nothing(tmp_path: Path, monkeypatch):
         "b.nt": b"old",
         "c.nt": b"old",
     }
+
+
+def test_a_build_that_fails_midway_leaves_the_previous_exports(
+    tmp_path: Path, monkeypatch, default_kb
+):
+    import kg.graphml
+    from kg.build import build_exports
+
+    out = tmp_path / "out"
+    build_exports(default_kb, out, views=False)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def broken(graph):
+        raise UnsupportedAttributeError("boom")
+
+    monkeypatch.setattr(kg.graphml, "to_graphml", broken)
+    with pytest.raises(UnsupportedAttributeError):
+        build_exports(default_kb, out, views=False)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # no temp file left either

@@ -40,7 +40,7 @@ def build(
         kg build                      # data/ -> exports/
         kg build my-list.md --out out # one list alone, no curated data
     """
-    from kg.build import BuildReport, render_exports, write_exports
+    from kg.build import BuildReport, build_exports
     from kg.namespaces import DEFAULT_BASE, Namespaces
     from kg.stats import compute_stats
 
@@ -48,11 +48,8 @@ def build(
     kb = load_inputs(lists, curation)
     print_warnings(kb)
     report = BuildReport()
-    files = render_exports(
-        kb, namespaces=Namespaces(base or DEFAULT_BASE), views=views, report=report
-    )
-    write_exports(files, out, report=report)
+    build_exports(kb, out, namespaces=Namespaces(base or DEFAULT_BASE), views=views, report=report)
     stats = compute_stats(kb)
     rows = [(kind, str(n)) for kind, n in stats.counts.items()] + [("triples", str(report.triples))]
     typer.echo(columns(rows))
-    typer.echo(f"Wrote {len(files)} files to {out}/ in {time.perf_counter() - start:.2f} s")
+    typer.echo(f"Wrote {len(report.files)} files to {out}/ in {time.perf_counter() - start:.2f} s")
