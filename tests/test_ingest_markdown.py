@@ -183,7 +183,7 @@ def test_unreadable_inputs_raise_clear_errors(tmp_path: Path):
         read_markdown(bad)
 
 
-def test_entry_with_impossible_month_badge_is_not_an_entry():
+def test_badge_without_a_year_is_not_an_entry():
     doc = parse_markdown("## C\n[**Someday ICLR**] [**T**](https://ex.org), *A*\n", source="x.md")
     assert doc.papers == ()
 
@@ -233,3 +233,12 @@ def test_corpus_list_in_the_trailing_style_is_read():
     # 81 bullet entries: 76 with venue and year, 4 blogs with a year only (warned), 1 tool with neither.
     assert len(doc.papers) == 76
     assert sum("gives no venue" in d.message for d in doc.diagnostics) == 4
+
+
+def test_an_empty_heading_is_not_a_category_and_does_not_crash():
+    doc = parse_markdown(
+        "# T\n## Real\n## \n[**2024 ICLR**] [**X**](https://ex.org), *A*\n", source="e.md"
+    )
+    [paper] = doc.papers
+    assert paper.categories == ("Real",)
+    assert [c.label for c in doc.categories] == ["Real"]

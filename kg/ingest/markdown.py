@@ -118,7 +118,8 @@ def parse_markdown(text: str, *, source: str = "<string>") -> ListDocument:
     md = MarkdownIt("commonmark")
     tokens = md.parse(clean_text(text, collapse_space=False))
     state = _State(source=source)
-    headings = list(_headings(tokens, state))
+    heading_at = _headings(tokens)
+    headings = list(heading_at.values())
     title = next((h.category.label for h in headings if h.level == 1), None)
     list_title = title or Path(source).stem or "Untitled list"
     paper_list = PaperList(key=slugify(list_title), title=list_title, file=source)
@@ -126,14 +127,8 @@ def parse_markdown(text: str, *, source: str = "<string>") -> ListDocument:
     papers: dict[str, Paper] = {}
     current: list[_Heading] = []
     for index, token in enumerate(tokens):
-        if token.type == "heading_open":
-            level = int(token.tag[1:])
-            heading = next(
-                h
-                for h in headings
-                if h.category.label == _inline_text(tokens[index + 1]) and h.level == level
-            )
-            current = [h for h in current if h.level < level] + [heading]
+        if (heading := heading_at.get(index)) is not None:
+            current = [h for h in current if h.level < heading.level] + [heading]
         elif token.type == "inline" and tokens[index - 1].type == "paragraph_open":
             category = current[-1].category if current and current[-1].level >= 2 else None
             for entry in _entries(_items(token), state):
@@ -163,7 +158,9 @@ def _inline_text(token: Token) -> str:
     )
 
 
-def _headings(tokens: Sequence[Token], state: _State) -> Iterator[_Heading]:
+def _headings(tokens: Sequence[Token]) -> dict[int, _Heading]:
+    """Every non-empty heading, by the index of its ``heading_open`` token."""
+    found: dict[int, _Heading] = {}
     stack: list[_Heading] = []
     for index, token in enumerate(tokens):
         if token.type != "heading_open":
@@ -176,7 +173,8 @@ def _headings(tokens: Sequence[Token], state: _State) -> Iterator[_Heading]:
         parent = stack[-1].category.key if stack and stack[-1].level >= 2 else None
         heading = _Heading(level, Category(key=slugify(label), label=label, broader=parent), parent)
         stack.append(heading)
-        yield heading
+        found[index] = heading
+    return found
 
 
 def _items(token: Token) -> list[_Item]:
