@@ -17,26 +17,43 @@ from pathlib import Path
 
 from kg.errors import ExportError
 
-__all__ = ["FileSet", "atomic_write", "atomic_write_many"]
+__all__ = ["FileSet", "atomic_write", "atomic_write_many", "fill_staged"]
 
 
-def _stage(path: Path, data: bytes) -> str:
-    """Write ``data`` to a fsynced temp file beside ``path``; return the temp file's name."""
+def _reserve(path: Path) -> str:
+    """Create an empty temp file beside ``path`` (same folder, so a rename is atomic)."""
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as err:
         raise ExportError(f"cannot write {path}: {err.strerror}") from err
+    os.close(fd)
+    return tmp
+
+
+def fill_staged(tmp: str | Path, data: bytes, *, target: str | Path) -> None:
+    """Write ``data`` into a reserved temp file and flush it to disk.
+
+    Raises:
+        ExportError: the disk is full or the file cannot be written (named by ``target``).
+    """
     try:
-        with os.fdopen(fd, "wb") as handle:
+        with open(tmp, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
-    except BaseException as err:
+    except OSError as err:
+        raise ExportError(f"cannot write {target}: {err.strerror}") from err
+
+
+def _stage(path: Path, data: bytes) -> str:
+    """Write ``data`` to a fsynced temp file beside ``path``; return the temp file's name."""
+    tmp = _reserve(path)
+    try:
+        fill_staged(tmp, data, target=path)
+    except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        if isinstance(err, OSError):
-            raise ExportError(f"cannot write {path}: {err.strerror}") from err
         raise
     return tmp
 
@@ -72,6 +89,17 @@ class FileSet:
         """Stage ``data`` for ``path``."""
         target = Path(path)
         self._staged.append((_stage(target, data), target))
+
+    def reserve(self, path: str | Path) -> str:
+        """Stage an empty temp file for ``path`` and return its name, to fill with :func:`fill_staged`.
+
+        For files rendered elsewhere (another process): the set knows every temp file
+        before any is written, so a failure anywhere still deletes them all.
+        """
+        target = Path(path)
+        tmp = _reserve(target)
+        self._staged.append((tmp, target))
+        return tmp
 
     def discard(self) -> None:
         """Delete every staged temp file that was not committed."""

@@ -12,18 +12,26 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
-from kg.atomic import FileSet, atomic_write_many
+from kg.atomic import FileSet, atomic_write_many, fill_staged
 from kg.errors import ExportError
 from kg.gc_pause import gc_paused
 from kg.model import KnowledgeBase
 from kg.namespaces import Namespaces
 from kg.rdf import iter_triples
+from kg.workers import run_concurrently
+
+if TYPE_CHECKING:
+    from kg.export import CanonicalTriples
+
+T = TypeVar("T")
 
 __all__ = [
     "EXPORT_FILES",
     "BuildReport",
     "build_exports",
+    "export_file_names",
     "iter_exports",
     "render_exports",
     "write_exports",
@@ -47,11 +55,51 @@ class BuildReport:
     triples: int = 0
 
 
-def _timed(report: BuildReport, stage: str, fn: Callable[[], bytes]) -> bytes:
+def _timed(report: BuildReport, stage: str, fn: Callable[[], T]) -> T:
     start = time.perf_counter()
-    data = fn()
+    result = fn()
     report.seconds[stage] = time.perf_counter() - start
-    return data
+    return result
+
+
+def _rdf_files(triples: CanonicalTriples, report: BuildReport) -> Iterator[tuple[str, bytes]]:
+    """Turtle, N-Triples and JSON-LD of the canonical triples."""
+    from kg.export import ntriples_of_turtle, to_jsonld, to_turtle
+
+    turtle = _timed(report, "turtle", lambda: to_turtle(triples))
+    yield EXPORT_FILES["turtle"], turtle
+    ntriples = _timed(report, "ntriples", lambda: ntriples_of_turtle(turtle))
+    turtle = b""  # staged already; let the memory go before the next export
+    yield EXPORT_FILES["ntriples"], ntriples
+    ntriples = b""
+    yield EXPORT_FILES["jsonld"], _timed(report, "jsonld", lambda: to_jsonld(triples))
+
+
+def _graph_files(
+    kb: KnowledgeBase, triples: CanonicalTriples, views: bool, report: BuildReport
+) -> Iterator[tuple[str, bytes]]:
+    """GraphML of the networkx projection, then the HTML views drawn from it."""
+    from kg.graphml import to_graphml
+    from kg.nx_convert import to_networkx
+
+    graph = _timed(report, "networkx", lambda: to_networkx(triples))
+    yield EXPORT_FILES["graphml"], _timed(report, "graphml", lambda: to_graphml(graph))
+    if views:
+        from kg.views import render_views
+
+        rendered = _timed(report, "views", lambda: render_views(kb, graph))
+        yield from sorted(rendered.items())
+
+
+def _triples(
+    kb: KnowledgeBase, namespaces: Namespaces | None, report: BuildReport
+) -> CanonicalTriples:
+    from kg.export import canonical_triples
+
+    # Sorted once here; every exporter (and to_networkx, which sorts its own way) accepts it.
+    triples = _timed(report, "rdf", lambda: canonical_triples(iter_triples(kb, namespaces)))
+    report.triples = len(triples)
+    return triples
 
 
 def iter_exports(
@@ -61,37 +109,12 @@ def iter_exports(
     views: bool = True,
     report: BuildReport | None = None,
 ) -> Iterator[tuple[str, bytes]]:
-    """Render every export of ``kb``, one ``(file name, bytes)`` at a time."""
-    from kg.export import canonical_triples, ntriples_of_turtle, to_jsonld, to_turtle
-    from kg.graphml import to_graphml
-    from kg.nx_convert import to_networkx
-
+    """Render every export of ``kb``, one ``(file name, bytes)`` at a time, in this process."""
     report = report if report is not None else BuildReport()
     with gc_paused():
-        start = time.perf_counter()
-        # Sorted once here; every exporter (and to_networkx, which sorts its own way) accepts it.
-        triples = canonical_triples(iter_triples(kb, namespaces))
-        report.seconds["rdf"] = time.perf_counter() - start
-        report.triples = len(triples)
-        turtle = _timed(report, "turtle", lambda: to_turtle(triples))
-        yield EXPORT_FILES["turtle"], turtle
-        ntriples = _timed(report, "ntriples", lambda: ntriples_of_turtle(turtle))
-        turtle = b""  # staged already; let the memory go before the next export
-        yield EXPORT_FILES["ntriples"], ntriples
-        ntriples = b""
-        yield EXPORT_FILES["jsonld"], _timed(report, "jsonld", lambda: to_jsonld(triples))
-        start = time.perf_counter()
-        graph = to_networkx(triples)
-        triples.clear()  # the largest object of a build; GraphML and the views reuse its memory
-        report.seconds["networkx"] = time.perf_counter() - start
-        yield EXPORT_FILES["graphml"], _timed(report, "graphml", lambda: to_graphml(graph))
-        if views:
-            from kg.views import render_views
-
-            start = time.perf_counter()
-            rendered = render_views(kb, graph)
-            report.seconds["views"] = time.perf_counter() - start
-            yield from sorted(rendered.items())
+        triples = _triples(kb, namespaces, report)
+        yield from _rdf_files(triples, report)
+        yield from _graph_files(kb, triples, views, report)
 
 
 def render_exports(
@@ -105,6 +128,13 @@ def render_exports(
     return dict(iter_exports(kb, namespaces=namespaces, views=views, report=report))
 
 
+def export_file_names(*, views: bool = True) -> list[str]:
+    """The names of the files a build writes."""
+    from kg.views import VIEW_FILES
+
+    return [*EXPORT_FILES.values(), *(VIEW_FILES if views else ())]
+
+
 def build_exports(
     kb: KnowledgeBase,
     out: str | Path,
@@ -112,18 +142,44 @@ def build_exports(
     namespaces: Namespaces | None = None,
     views: bool = True,
     report: BuildReport | None = None,
+    jobs: int | None = None,
 ) -> None:
     """Render every export of ``kb`` into ``out``, all replaced together or none.
 
-    Each file is staged on disk as soon as it is rendered, so memory holds one output at
-    a time; the targets change only once every file has been produced.
+    The RDF files (Turtle, N-Triples, JSON-LD) and the graph files (networkx -> GraphML,
+    views) are rendered at the same time in two processes when the machine has a second
+    core (:mod:`kg.workers`; ``jobs=1`` or ``KG_JOBS=1`` renders them one after the
+    other). Each file is staged in a temp file reserved before rendering starts, as soon
+    as it is rendered, so memory holds one output at a time per process, and a failure
+    anywhere deletes every staged file; the targets change only once every file exists.
+
+    Raises:
+        ExportError: a file cannot be written; the previous exports are untouched.
     """
     out = _prepare(out)
     report = report if report is not None else BuildReport()
-    with FileSet() as file_set:
-        for name, data in iter_exports(kb, namespaces=namespaces, views=views, report=report):
-            file_set.add(out / name, data)
-            report.files[name] = len(data)
+    with gc_paused(), FileSet() as file_set:
+        staged = {name: file_set.reserve(out / name) for name in export_file_names(views=views)}
+        triples = _triples(kb, namespaces, report)
+
+        def stage(files: Callable[[BuildReport], Iterator[tuple[str, bytes]]]) -> BuildReport:
+            part = BuildReport()
+            for name, data in files(part):
+                fill_staged(staged[name], data, target=out / name)
+                part.files[name] = len(data)
+            return part
+
+        parts = run_concurrently(
+            [
+                lambda: stage(lambda part: _graph_files(kb, triples, views, part)),
+                lambda: stage(lambda part: _rdf_files(triples, part)),
+            ],
+            jobs=jobs,
+        )
+        for part in parts:
+            report.files.update(part.files)
+            report.seconds.update(part.seconds)
+        report.files = dict(sorted(report.files.items()))
         start = time.perf_counter()
         file_set.commit()
         report.seconds["write"] = time.perf_counter() - start

@@ -8,6 +8,7 @@ exit code 1; any other exception is a bug and keeps its traceback.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 __all__ = [
     "CurationError",
@@ -20,6 +21,7 @@ __all__ = [
     "QueryTimeoutError",
     "UnsupportedAttributeError",
     "WorkLookupError",
+    "WorkerError",
 ]
 
 
@@ -55,6 +57,11 @@ class ParseError(IngestError):
         self.column = column
         super().__init__(self.location() + ": " + message)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Keyword-only arguments: the default pickling (``cls(*args)``) cannot rebuild it,
+        # and errors cross process boundaries in parallel builds (kg.workers).
+        return _rebuild, (type(self), self.message, self.source, self.line, self.column)
+
     def location(self) -> str:
         """``file:line[:col]`` as editors and compilers print it."""
         where = self.source
@@ -63,6 +70,12 @@ class ParseError(IngestError):
             if self.column is not None:
                 where += f":{self.column}"
         return where
+
+
+def _rebuild(
+    cls: type[ParseError], message: str, source: str, line: int | None, column: int | None
+) -> ParseError:
+    return cls(message, source=source, line=line, column=column)
 
 
 class CurationError(ParseError):
@@ -91,3 +104,7 @@ class UnsupportedAttributeError(ExportError):
 
 class WorkLookupError(KgError):
     """A name given to find a paper or method matches none, or several (the message lists them)."""
+
+
+class WorkerError(KgError):
+    """A process running part of a build died or could not send its result back."""

@@ -1,0 +1,165 @@
+"""Running independent pieces of a build at the same time, on the machine's other cores.
+
+A build is single-threaded Python, and most of it can't share a core through threads
+(the GIL). Its large stages are independent of each other once their input exists (the
+Turtle, JSON-LD and GraphML exports of the same triples; the views; the inline parsing
+of different paragraphs), so :func:`run_concurrently` runs them in forked child
+processes: a fork shares the parent's whole heap (knowledge base, triples) copy-on-write,
+so no input is pickled; only each task's result travels back, pickled through a pipe.
+
+When forking is not possible or not safe, the same tasks run one after the other in this
+process, with the same results: on a platform without ``fork`` (Windows) or where it is
+unsafe (macOS), when this process already runs other threads (a child would inherit
+their locks in whatever state they were), with one CPU, or when ``KG_JOBS=1``. Callers
+therefore never depend on parallelism for correctness, only for speed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from kg.errors import KgError, WorkerError
+
+__all__ = ["available_jobs", "run_concurrently"]
+
+T = TypeVar("T")
+
+#: Environment variable that caps the processes a build uses (``1``: no child processes).
+JOBS_VARIABLE = "KG_JOBS"
+
+
+def _cpu_count() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _native_threads() -> int:
+    """Threads of this process, native ones included (a Rust pool would not show in ``threading``)."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return threading.active_count()
+
+
+def available_jobs(requested: int | None = None) -> int:
+    """How many processes a build may use now: 1 unless forking is possible and safe.
+
+    Args:
+        requested: An explicit cap (``kg build --jobs``); ``None`` reads ``KG_JOBS``, then
+            uses every CPU this process may run on.
+    """
+    if requested is None:
+        value = os.environ.get(JOBS_VARIABLE, "").strip()
+        if value:
+            try:
+                requested = int(value)
+            except ValueError:
+                raise KgError(f"{JOBS_VARIABLE} must be a whole number, not {value!r}") from None
+    if requested is not None and requested < 1:
+        raise KgError(f"the number of jobs must be at least 1, not {requested}")
+    if not hasattr(os, "fork") or sys.platform == "darwin" or _native_threads() > 1:
+        return 1
+    cpus = _cpu_count()
+    return max(1, min(cpus, requested) if requested is not None else cpus)
+
+
+def run_concurrently(tasks: Sequence[Callable[[], T]], *, jobs: int | None = None) -> list[T]:
+    """Run ``tasks`` and return their results in order, forking when it is worth it and safe.
+
+    The first task runs in this process while the others run in forked children (at most
+    ``jobs - 1`` of them at once, so ``jobs`` processes in all); with one job every task
+    runs here in turn. A task's exception is raised here: a :class:`KgError` as itself
+    when it can be pickled, anything else as a :class:`WorkerError` naming it.
+
+    Tasks run in a child must not rely on side effects in this process (they happen in
+    the child's copy of memory): return what is needed, or write files and return their
+    names.
+    """
+    if not tasks:
+        return []
+    jobs = available_jobs(jobs)
+    if jobs == 1 or len(tasks) == 1:
+        return [task() for task in tasks]
+    results: list[T | None] = [None] * len(tasks)
+    pending = list(range(1, len(tasks)))
+    running: dict[int, tuple[int, int]] = {}  # task index -> (pid, read end of its pipe)
+    try:
+        while pending and len(running) < jobs - 1:
+            index = pending.pop(0)
+            running[index] = _fork(tasks[index])
+        results[0] = tasks[0]()
+        while running:
+            index = min(running)
+            pid, read_fd = running.pop(index)
+            results[index] = _collect(pid, read_fd)
+            if pending:
+                next_index = pending.pop(0)
+                running[next_index] = _fork(tasks[next_index])
+    finally:
+        for pid, read_fd in running.values():
+            with contextlib.suppress(OSError):
+                os.kill(pid, 9)
+            with contextlib.suppress(OSError):
+                os.close(read_fd)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+    return results  # type: ignore[return-value]
+
+
+def _fork(task: Callable[[], T]) -> tuple[int, int]:
+    """Start ``task`` in a child; return its pid and the pipe its pickled result comes on."""
+    read_fd, write_fd = os.pipe()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # the child: run, send ("ok", result) or ("error", exception), leave at once
+        code = 0
+        try:
+            os.close(read_fd)
+            try:
+                payload = pickle.dumps(("ok", task()), protocol=pickle.HIGHEST_PROTOCOL)
+            except BaseException as err:  # noqa: BLE001 - everything is reported to the parent
+                payload = _pickled_error(err)
+            with os.fdopen(write_fd, "wb") as pipe:
+                pipe.write(payload)
+        except BaseException:  # noqa: BLE001 - the parent sees the exit code
+            code = 1
+        finally:
+            # No atexit handlers, no flushing of the parent's buffers a second time.
+            os._exit(code)
+    os.close(write_fd)
+    return pid, read_fd
+
+
+def _pickled_error(err: BaseException) -> bytes:
+    if isinstance(err, KgError):
+        try:
+            data = pickle.dumps(("error", err), protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.loads(data)  # some exceptions pickle but cannot be rebuilt
+            return data
+        except Exception:  # noqa: BLE001, S110 - fall back on the message below
+            pass
+    message = str(err) if isinstance(err, KgError) else f"{type(err).__name__}: {err}"
+    return pickle.dumps(("error", WorkerError(message)), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _collect(pid: int, read_fd: int) -> Any:
+    """Read a child's result, wait for it to exit, and return the result or raise its error."""
+    with os.fdopen(read_fd, "rb") as pipe:
+        data = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    if not data:
+        if os.WIFSIGNALED(status):
+            raise WorkerError(f"a build process was killed by signal {os.WTERMSIG(status)}")
+        raise WorkerError(f"a build process exited with status {os.waitstatus_to_exitcode(status)}")
+    kind, value = pickle.loads(data)  # noqa: S301 - our own child, through our own pipe
+    if kind == "error":
+        raise value
+    return value

@@ -1,0 +1,136 @@
+"""kg.workers: tasks in forked processes give the same results and errors as in this one."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from kg.build import build_exports
+from kg.errors import CurationError, ExportError, KgError, ParseError, WorkerError
+from kg.workers import available_jobs, run_concurrently
+
+# Where fork exists and is safe, these tests must see it work (a thread left running by
+# an earlier test would turn parallelism off, and fail them rather than skip them).
+needs_fork = pytest.mark.skipif(
+    not hasattr(os, "fork") or sys.platform == "darwin",
+    reason="no safe fork on this platform: kg.workers runs every task in one process",
+)
+
+
+def test_results_come_back_in_task_order_even_with_more_tasks_than_jobs():
+    tasks = [lambda i=i: i * i for i in range(7)]
+    assert run_concurrently(tasks, jobs=2) == [0, 1, 4, 9, 16, 25, 36]
+    assert run_concurrently(tasks, jobs=1) == [0, 1, 4, 9, 16, 25, 36]
+    assert run_concurrently([], jobs=2) == []
+
+
+@needs_fork
+def test_the_first_task_runs_here_and_the_others_in_child_processes():
+    pids = run_concurrently([os.getpid, os.getpid, os.getpid], jobs=2)
+    assert pids[0] == os.getpid()
+    assert pids[1] != os.getpid() and pids[2] != os.getpid() and pids[1] != pids[2]
+
+
+def test_one_job_runs_everything_in_this_process(monkeypatch):
+    monkeypatch.setenv("KG_JOBS", "1")
+    assert run_concurrently([os.getpid, os.getpid]) == [os.getpid(), os.getpid()]
+
+
+@pytest.mark.parametrize("value", ["two", "0", "-1"])
+def test_a_bad_jobs_setting_is_a_clear_error(monkeypatch, value):
+    monkeypatch.setenv("KG_JOBS", value)
+    with pytest.raises(KgError, match="jobs|KG_JOBS"):
+        run_concurrently([os.getpid])
+
+
+def test_no_fork_while_other_threads_run():
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert available_jobs(2) == 1
+        assert run_concurrently([os.getpid, os.getpid], jobs=2) == [os.getpid()] * 2
+    finally:
+        stop.set()
+        thread.join()
+
+
+def test_parse_errors_survive_pickling_with_their_location():
+    err = pickle.loads(pickle.dumps(CurationError("unknown ref", source="data/x.yaml", line=7)))
+    assert type(err) is CurationError
+    assert (err.source, err.line, str(err)) == ("data/x.yaml", 7, "data/x.yaml:7: unknown ref")
+
+
+def _raise_parse_error() -> None:
+    raise ParseError("bad entry", source="list.md", line=12, column=3)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_kg_error_in_a_task_is_raised_here_as_itself(jobs):
+    with pytest.raises(ParseError) as caught:
+        run_concurrently([lambda: 1, _raise_parse_error], jobs=jobs)
+    assert (caught.value.source, caught.value.line, caught.value.column) == ("list.md", 12, 3)
+
+
+@needs_fork
+def test_a_bug_in_a_child_becomes_a_worker_error_naming_it():
+    def bug() -> None:
+        raise ZeroDivisionError("division by zero")
+
+    with pytest.raises(WorkerError, match="ZeroDivisionError: division by zero"):
+        run_concurrently([lambda: 1, bug], jobs=2)
+
+
+@needs_fork
+def test_a_killed_child_is_reported_not_hung_on():
+    def die() -> None:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    with pytest.raises(WorkerError, match="killed by signal 9"):
+        run_concurrently([lambda: 1, die], jobs=2)
+
+
+@needs_fork
+def test_an_error_here_stops_the_children():
+    def here() -> None:
+        raise ExportError("disk full")
+
+    with pytest.raises(ExportError, match="disk full"):
+        run_concurrently([here, lambda: threading.Event().wait(60)], jobs=2)
+    with pytest.raises(ChildProcessError):  # every child was reaped
+        os.waitpid(-1, os.WNOHANG)
+
+
+def test_parallel_and_serial_builds_write_the_same_bytes(tmp_path: Path, default_kb):
+    build_exports(default_kb, tmp_path / "serial", jobs=1)
+    build_exports(default_kb, tmp_path / "parallel", jobs=2)
+    serial = {p.name: p.read_bytes() for p in (tmp_path / "serial").iterdir()}
+    parallel = {p.name: p.read_bytes() for p in (tmp_path / "parallel").iterdir()}
+    assert len(serial) == 9 and not any(name.endswith(".tmp") for name in serial)
+    assert parallel == serial
+
+
+@pytest.mark.parametrize("failing", ["kg.graphml.to_graphml", "kg.export.to_jsonld"])
+def test_a_failure_in_either_process_leaves_the_previous_exports(
+    tmp_path: Path, monkeypatch, default_kb, failing
+):
+    import importlib
+
+    out = tmp_path / "out"
+    build_exports(default_kb, out, views=False, jobs=2)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    module, name = failing.rsplit(".", 1)
+
+    def broken(*args: object) -> bytes:
+        raise ExportError("boom")
+
+    monkeypatch.setattr(importlib.import_module(module), name, broken)
+    with pytest.raises(ExportError, match="boom"):
+        build_exports(default_kb, out, views=False, jobs=2)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # no temp file left
