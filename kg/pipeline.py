@@ -39,6 +39,7 @@ def build_knowledge_base(
     lists: Sequence[str | Path],
     *,
     curation: str | Path | None = None,
+    jobs: int | None = None,
 ) -> KnowledgeBase:
     """Parse the lists, apply curated data, resolve people: the whole ingest stage.
 
@@ -46,13 +47,14 @@ def build_knowledge_base(
         lists: Markdown list files, in the order given (earlier lists win on conflicts).
         curation: A folder with ``methods.yaml``, ``lineage.yaml``, ``aliases.yaml``;
             ``None`` builds from the lists alone.
+        jobs: Processes a large list's parsing may use (see :mod:`kg.workers`).
 
     Raises:
         IngestError: an input cannot be read.
         ParseError: an input is malformed (the message names file and line).
         CurationError: curated data contradicts itself or the lists.
     """
-    documents = [read_markdown(path) for path in lists]
+    documents = [read_markdown(path, jobs=jobs) for path in lists]
     return assemble(documents, load_curation(curation) if curation is not None else Curation())
 
 

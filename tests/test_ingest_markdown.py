@@ -242,3 +242,92 @@ def test_an_empty_heading_is_not_a_category_and_does_not_crash():
     [paper] = doc.papers
     assert paper.categories == ("Real",)
     assert [c.label for c in doc.categories] == ["Real"]
+
+
+# --- parallel parsing: the same tokens and the same document with any number of jobs ---
+
+_MARKDOWN_SAMPLES = st.lists(
+    st.sampled_from(
+        [
+            "# Title\n",
+            "## Distillation\n",
+            "### Sub *topic*\n",
+            "[**2023 ACL**] [**Self-Instruct**](https://arxiv.org/abs/2212.10560), *Yizhong Wang, Noah A. Smith*\n",
+            "[**2024 ICLR poster**] **Distill+Environment**：[**T**](https://x.org/a.pdf), *A B*\n",
+            "[**Title**](https://example.org/p) *A. One, B. Two.* NeurIPS 2023.\n",
+            "[ref]: https://example.org/defined-later\n",
+            "see [ref] and [**x**][ref] and `code` and <b>html</b> &amp; \\*esc\\*\n",
+            "- item [**2022 EMNLP**] [**Listed**](https://example.org/l), *C D*\n",
+            "> quote **bold** _em_\n",
+            "\n",
+        ]
+    ),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_MARKDOWN_SAMPLES, st.integers(min_value=1, max_value=5))
+def test_block_then_inline_in_runs_gives_markdown_its_own_tokens(text, parts):
+    from markdown_it import MarkdownIt
+
+    from kg.ingest.markdown import _block_tokens, _parse_inlines, _split
+
+    md, tokens, env = _block_tokens(text)
+    inlines = [t for t in tokens if t.type == "inline"]
+    for run in _split(inlines, parts):
+        _parse_inlines(md, env, run)
+    expected = MarkdownIt("commonmark").parse(text)
+    assert [t.as_dict() for t in tokens] == [t.as_dict() for t in expected]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        DEFAULT_LIST,
+        ROOT / "tests/fixtures/hostile-list.md",
+        ROOT / "tests/fixtures/awesome-llm-synthetic-data.md",
+    ],
+)
+def test_a_list_parsed_by_two_processes_is_the_list_parsed_by_one(path, monkeypatch):
+    import kg.ingest.markdown as markdown
+
+    monkeypatch.setattr(markdown, "PARALLEL_FROM_CHARS", 0)
+    serial = read_markdown(path, jobs=1)
+    parallel = read_markdown(path, jobs=2)
+    assert parallel == serial
+    assert parallel.diagnostics == serial.diagnostics and len(serial.papers) > 0
+
+
+def test_a_generated_list_with_duplicates_across_runs_parses_the_same(tmp_path: Path, monkeypatch):
+    import kg.ingest.markdown as markdown
+
+    text = DEFAULT_LIST.read_text(encoding="utf-8")
+    doubled = text + "\n## Again\n" + text  # every paper again, far apart: merged across runs
+    monkeypatch.setattr(markdown, "PARALLEL_FROM_CHARS", 0)
+    serial = parse_markdown(doubled, source="doubled.md", jobs=1)
+    for jobs in (2, 3):
+        assert parse_markdown(doubled, source="doubled.md", jobs=jobs) == serial
+    assert any("duplicate entry" in d.message for d in serial.diagnostics)
+
+
+def test_a_parse_error_in_another_process_names_its_file_and_line(monkeypatch):
+    import kg.ingest.markdown as markdown
+
+    real_paper = markdown._paper
+
+    def strict_paper(entry, *args):  # an entry the model rejects, wherever it is parsed
+        if any(item.text == "Bad" for item in entry):
+            raise ParseError("entry 'Bad': rejected", source="x.md", line=entry[0].line)
+        return real_paper(entry, *args)
+
+    monkeypatch.setattr(markdown, "_paper", strict_paper)
+    monkeypatch.setattr(markdown, "PARALLEL_FROM_CHARS", 0)
+    good = "[**2023 ACL**] [**Fine**](https://example.org/f), *A B*\n\n" * 50
+    bad = "[**2023 ACL**] [**Bad**](https://example.org/b), *A B*\n"
+    text = "# L\n## C\n" + good + bad
+    with pytest.raises(ParseError) as serial:
+        parse_markdown(text, source="x.md", jobs=1)
+    with pytest.raises(ParseError) as parallel:
+        parse_markdown(text, source="x.md", jobs=2)
+    assert str(parallel.value) == str(serial.value) == "x.md:103: entry 'Bad': rejected"

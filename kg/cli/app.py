@@ -72,7 +72,9 @@ CurationOpt = Annotated[
 ]
 
 
-def load_inputs(lists: list[Path] | None, curation: Path | None) -> KnowledgeBase:
+def load_inputs(
+    lists: list[Path] | None, curation: Path | None, *, jobs: int | None = None
+) -> KnowledgeBase:
     """Resolve the CLI's input options and build the knowledge base (shared by commands)."""
     from kg.pipeline import DEFAULT_DATA, build_knowledge_base, default_lists
 
@@ -80,7 +82,7 @@ def load_inputs(lists: list[Path] | None, curation: Path | None) -> KnowledgeBas
         lists = default_lists()
         if curation is None:
             curation = DEFAULT_DATA
-    return build_knowledge_base(lists, curation=curation)
+    return build_knowledge_base(lists, curation=curation, jobs=jobs)
 
 
 def print_warnings(kb: KnowledgeBase) -> None:

@@ -33,6 +33,16 @@ def build(
     views: Annotated[
         bool, typer.Option("--views/--no-views", help="Also write the HTML views.")
     ] = True,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="Processes to use (default: every CPU, or KG_JOBS). 1: no child processes.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Build the graph and write Turtle, N-Triples, JSON-LD, GraphML and HTML views.
 
@@ -45,10 +55,12 @@ def build(
     from kg.stats import compute_stats
 
     start = time.perf_counter()
-    kb = load_inputs(lists, curation)
+    kb = load_inputs(lists, curation, jobs=jobs)
     print_warnings(kb)
     report = BuildReport()
-    build_exports(kb, out, namespaces=Namespaces(base or DEFAULT_BASE), views=views, report=report)
+    build_exports(
+        kb, out, namespaces=Namespaces(base or DEFAULT_BASE), views=views, report=report, jobs=jobs
+    )
     stats = compute_stats(kb)
     rows = [(kind, str(n)) for kind, n in stats.counts.items()] + [("triples", str(report.triples))]
     typer.echo(columns(rows))

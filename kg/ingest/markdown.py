@@ -22,13 +22,18 @@ are kept as written and reported as warnings, never silently fixed.
 from __future__ import annotations
 
 import difflib
+import functools
+import itertools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.rules_core import inline as core_inline
+from markdown_it.rules_core import text_join as core_text_join
 from markdown_it.token import Token
 from pydantic import ValidationError
 
@@ -39,9 +44,11 @@ from kg.model import Category, Diagnostic, Link, Model, Paper, PaperList, Source
 from kg.text import clean_text, fold, slugify
 from kg.urls import InvalidUrlError, normalise_url
 from kg.venues import parse_badge, year_in_url
+from kg.workers import available_jobs, run_concurrently
 
 __all__ = ["ListDocument", "parse_markdown", "read_markdown"]
 
+T = TypeVar("T")
 _MAX_BYTES = 50 * 1024 * 1024
 _TRAILING_VENUE = re.compile(r"^[.,;:]?\s*(.*?)\s*\b((?:19|20)\d\d)\b\.?$")
 _BROKEN_LINK = re.compile(r"\[+[^\[\]\n]*\]+\([^)\n]*\)?")
@@ -86,7 +93,7 @@ class _State:
         )
 
 
-def read_markdown(path: str | Path) -> ListDocument:
+def read_markdown(path: str | Path, *, jobs: int | None = None) -> ListDocument:
     """Read and parse one list file.
 
     Raises:
@@ -94,15 +101,21 @@ def read_markdown(path: str | Path) -> ListDocument:
         ParseError: an entry is malformed beyond what a warning can cover.
     """
     text = read_input_text(path, max_bytes=_MAX_BYTES)
-    return parse_markdown(text, source=str(path))
+    return parse_markdown(text, source=str(path), jobs=jobs)
 
 
-def parse_markdown(text: str, *, source: str = "<string>") -> ListDocument:
+def parse_markdown(text: str, *, source: str = "<string>", jobs: int | None = None) -> ListDocument:
     """Parse awesome-list Markdown into papers, categories and warnings.
+
+    The document is split into blocks first; the paragraphs' inline parsing (most of the
+    time: markdown-it-py is pure Python) is then shared among ``jobs`` processes for a
+    large list (:mod:`kg.workers`), in contiguous runs of paragraphs whose results are
+    put back in document order, so the output is the same with any number of jobs.
 
     Args:
         text: The Markdown document.
         source: A name for messages (usually the file path).
+        jobs: Processes to use; ``None``: every CPU for a large list (``KG_JOBS`` caps it).
 
     Returns:
         The list's papers (in document order), its categories and its warnings.
@@ -115,41 +128,118 @@ def parse_markdown(text: str, *, source: str = "<string>") -> ListDocument:
     >>> [(p.title, p.venue, p.authors) for p in doc.papers]
     [('Self-Instruct', 'ACL', ('Yizhong Wang', 'Noah A. Smith'))]
     """
-    md = MarkdownIt("commonmark")
-    tokens = md.parse(clean_text(text, collapse_space=False))
-    state = _State(source=source)
+    md, tokens, env = _block_tokens(clean_text(text, collapse_space=False))
+    _parse_inlines(
+        md, env, [tokens[i + 1] for i, t in enumerate(tokens) if t.type == "heading_open"]
+    )
     heading_at = _headings(tokens)
     headings = list(heading_at.values())
     title = next((h.category.label for h in headings if h.level == 1), None)
     list_title = title or Path(source).stem or "Untitled list"
     paper_list = PaperList(key=slugify(list_title), title=list_title, file=source)
     categories = {h.category.key: h.category for h in headings if h.level >= 2}
-    papers: dict[str, Paper] = {}
+    paragraphs: list[tuple[Token, Category | None]] = []
     current: list[_Heading] = []
     for index, token in enumerate(tokens):
         if (heading := heading_at.get(index)) is not None:
             current = [h for h in current if h.level < heading.level] + [heading]
         elif token.type == "inline" and tokens[index - 1].type == "paragraph_open":
             category = current[-1].category if current and current[-1].level >= 2 else None
-            for entry in _entries(_items(token), state):
-                paper = _paper(entry, category, categories, paper_list, state)
-                if paper is None:
-                    continue
-                if paper.key in papers:
-                    first = papers[paper.key]
-                    state.warn(
-                        paper.source.line,
-                        f"duplicate entry for {paper.title!r} (first at line {first.source.line}); merged",
-                    )
-                    papers[paper.key] = _merge(first, paper)
-                else:
-                    papers[paper.key] = paper
+            paragraphs.append((token, category))
+    if len(text) < PARALLEL_FROM_CHARS:
+        jobs = 1
+    chunks = _split(paragraphs, available_jobs(jobs))
+    results = run_concurrently(
+        [
+            functools.partial(_read_paragraphs, md, env, chunk, categories, paper_list, source)
+            for chunk in chunks
+        ],
+        jobs=jobs,
+    )
+    state = _State(source=source)
+    papers: dict[str, Paper] = {}
+    for event in itertools.chain.from_iterable(results):
+        if isinstance(event, Diagnostic):
+            state.diagnostics.append(event)
+            continue
+        paper = event
+        if paper.key in papers:
+            first = papers[paper.key]
+            state.warn(
+                paper.source.line,
+                f"duplicate entry for {paper.title!r} (first at line {first.source.line}); merged",
+            )
+            papers[paper.key] = _merge(first, paper)
+        else:
+            papers[paper.key] = paper
     return ListDocument(
         list=paper_list,
         papers=tuple(papers.values()),
         categories=tuple(categories.values()),
         diagnostics=tuple(state.diagnostics),
     )
+
+
+#: Lists shorter than this (characters) are parsed in one process: forking costs more.
+PARALLEL_FROM_CHARS = 256 * 1024
+
+
+def _block_tokens(text: str) -> tuple[MarkdownIt, list[Token], dict[str, Any]]:
+    """CommonMark block tokens of ``text``, their inline tokens not parsed yet.
+
+    ``md.parse`` minus its two inline core rules; :func:`_parse_inlines` runs those on any
+    subset of the inline tokens, which together gives exactly ``md.parse``'s tokens.
+    """
+    md = MarkdownIt("commonmark").disable(["inline", "text_join"])
+    env: dict[str, Any] = {}
+    return md, md.parse(text, env), env
+
+
+def _parse_inlines(md: MarkdownIt, env: dict[str, Any], tokens: list[Token]) -> None:
+    """Run markdown-it's inline core rules (``inline``, ``text_join``) on these inline tokens."""
+    state = StateCore("", md, env, tokens)
+    core_inline(state)
+    core_text_join(state)
+
+
+def _split(paragraphs: list[T], parts: int) -> list[list[T]]:
+    """Contiguous runs of about equal size (document order kept across runs)."""
+    parts = max(1, min(parts, len(paragraphs)))
+    size, extra = divmod(len(paragraphs), parts)
+    runs, start = [], 0
+    for part in range(parts):
+        end = start + size + (1 if part < extra else 0)
+        runs.append(paragraphs[start:end])
+        start = end
+    return runs
+
+
+def _read_paragraphs(
+    md: MarkdownIt,
+    env: dict[str, Any],
+    paragraphs: list[tuple[Token, Category | None]],
+    categories: dict[str, Category],
+    paper_list: PaperList,
+    source: str,
+) -> list[Paper | Diagnostic]:
+    """Papers and warnings of a run of paragraphs, in the order a single pass makes them.
+
+    Runs in a worker process for large lists: it returns values (pickled back), never
+    changes shared state. Duplicates across runs are merged by the caller.
+    """
+    _parse_inlines(md, env, [token for token, _ in paragraphs])
+    state = _State(source=source)
+    events: list[Paper | Diagnostic] = []
+    for token, category in paragraphs:
+        for entry in _entries(_items(token), state):
+            paper = _paper(entry, category, categories, paper_list, state)
+            events.extend(state.diagnostics)
+            state.diagnostics.clear()
+            if paper is not None:
+                events.append(paper)
+        events.extend(state.diagnostics)
+        state.diagnostics.clear()
+    return events
 
 
 def _inline_text(token: Token) -> str:
