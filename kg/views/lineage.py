@@ -32,17 +32,13 @@ _ROW = 72.0
 
 def build_lineage(cat: Catalog) -> View:
     """Papers and methods linked by lineage, laid out by year."""
-    graph = cat.graph
-    edges = sorted(
-        (
-            (u, v, k, d)
-            for u, v, k, d in graph.edges(keys=True, data=True)
-            if d.get("relation") in LINEAGE_VIEW_RELATIONS
-            and cat.kind.get(u) in _WORK_KINDS
-            and cat.kind.get(v) in _WORK_KINDS
-        ),
-        key=lambda e: (e[0], e[1], str(e[2])),
-    )
+    edges = [  # cat.edges is in (u, v, key) order already
+        (u, v, k, d)
+        for u, v, k, d in cat.edges
+        if d.get("relation") in LINEAGE_VIEW_RELATIONS
+        and cat.kind.get(u) in _WORK_KINDS
+        and cat.kind.get(v) in _WORK_KINDS
+    ]
     full_edges = len(edges)
     nodes = sorted({n for u, v, _, _ in edges for n in (u, v)})
     full_nodes = len(nodes)

@@ -51,7 +51,7 @@ def build_overview(cat: Catalog) -> View:
     """The whole graph, coloured and shaped by kind."""
     graph = cat.graph
     all_nodes = sorted(graph.nodes)
-    all_edges = sorted(graph.edges(keys=True, data=True), key=lambda e: (e[0], e[1], str(e[2])))
+    all_edges = cat.edges
     kept = all_nodes
     notice = ""
     if len(all_nodes) > MAX_NODES:
@@ -59,14 +59,12 @@ def build_overview(cat: Catalog) -> View:
     keep = set(kept)
     edges = [e for e in all_edges if e[0] in keep and e[1] in keep]
     if len(edges) > MAX_EDGES:
+        # A stable sort of edges already in (u, v, key) order: ties keep that order.
         edges = sorted(
             edges,
             key=lambda e: (
                 _EDGE_RANK.get(str(e[3].get("relation")), 0),
                 -len(cat.related.get(e[1], [])),
-                e[0],
-                e[1],
-                str(e[2]),
             ),
         )[:MAX_EDGES]
         edges.sort(key=lambda e: (e[0], e[1], str(e[2])))
@@ -114,17 +112,15 @@ def _keep_nodes(cat: Catalog, nodes: list[str]) -> list[str]:
     Every structural node (venue, category, list, contribution) first; the most prolific
     people and the best connected papers share what is left of the budget.
     """
-    graph = cat.graph
+    degree = cat.degree
     structural = [n for n in nodes if cat.kind[n] not in ("paper", "person")]
-    structural = sorted(structural, key=lambda n: (-graph.degree(n), n))[:MAX_NODES]
+    structural = sorted(structural, key=lambda n: (-degree[n], n))[:MAX_NODES]
     room = MAX_NODES - len(structural)
     people = sorted(
         (n for n in nodes if cat.kind[n] == "person"),
         key=lambda n: (-len(cat.related.get(n, [])), n),
     )
-    papers = sorted(
-        (n for n in nodes if cat.kind[n] == "paper"), key=lambda n: (-graph.degree(n), n)
-    )
+    papers = sorted((n for n in nodes if cat.kind[n] == "paper"), key=lambda n: (-degree[n], n))
     take_people = min(len(people), max(room - len(papers), int(room * _PEOPLE_SHARE)))
     take_papers = min(len(papers), room - take_people)
     take_people = min(len(people), room - take_papers)
