@@ -8,6 +8,7 @@ vocabulary namespace (``lkg:``) is not, because users' queries depend on it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -34,6 +35,10 @@ PREFIXES: dict[str, str] = {
 }
 
 
+#: Characters ``quote`` never escapes (RFC 3986 unreserved), ASCII only.
+_UNRESERVED = re.compile(r"[A-Za-z0-9._~-]*").fullmatch
+
+
 @dataclass(frozen=True)
 class Namespaces:
     """Mints resource IRIs under one base.
@@ -51,7 +56,10 @@ class Namespaces:
             object.__setattr__(self, "base", self.base + "/")
 
     def _mint(self, kind: str, key: str) -> str:
-        return f"{self.base}{kind}/{quote(key, safe='-._~')}"
+        # Keys are nearly always slugs or arXiv ids, which quote() returns unchanged; the
+        # check is ten times cheaper than quote() on the hundreds of thousands of IRIs
+        # of a large build.
+        return f"{self.base}{kind}/{key if _UNRESERVED(key) else quote(key, safe='-._~')}"
 
     def paper(self, key: str) -> str:
         """IRI of a paper from its key (arXiv id or title slug)."""

@@ -9,6 +9,7 @@ IRIs, which keeps exports deterministic and diffs readable.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import NamedTuple
 
@@ -46,7 +47,9 @@ def lkg(local: str) -> str:
     return LKG + local
 
 
+@functools.cache
 def _int(value: int) -> Lit:
+    # Few distinct values (years, months, author positions), each used thousands of times.
     return Lit(str(value), XSD_INTEGER)
 
 
@@ -138,31 +141,46 @@ def _papers(kb: KnowledgeBase, ns: Namespaces) -> Iterator[Triple]:
 
 def _people(kb: KnowledgeBase, ns: Namespaces) -> Iterator[Triple]:
     titles = {p.key: p.title for p in kb.papers}
+    person_iri = {person.key: ns.person(person.key) for person in kb.persons}
     for person in kb.persons:
-        iri = ns.person(person.key)
-        yield iri, RDF_TYPE, lkg("Person")
+        iri = person_iri[person.key]
+        yield iri, RDF_TYPE, _PERSON
         yield iri, RDF_TYPE, FOAF + "Person"
         yield iri, RDFS_LABEL, Lit(person.name)
         yield iri, FOAF + "name", Lit(person.name)
         for variant in person.variants:
-            yield iri, lkg("nameVariant"), Lit(variant)
+            yield iri, _NAME_VARIANT, Lit(variant)
         for nick in person.nicknames:
             yield iri, FOAF + "nick", Lit(nick)
+    # Hundreds of thousands of authorships in a large build: IRIs minted once per paper
+    # and person, property IRIs hoisted out of the loop.
+    paper_key, paper = "", ""
     for a in kb.authorships:
-        paper = ns.paper(a.paper_key)
-        iri = ns.authorship(a.paper_key, a.position)
-        person_iri = ns.person(a.person_key)
-        yield paper, lkg("authorship"), iri
-        yield paper, DCT + "creator", person_iri
-        yield iri, RDF_TYPE, lkg("Authorship")
+        if a.paper_key != paper_key:  # authorships come grouped by paper
+            paper_key, paper = a.paper_key, ns.paper(a.paper_key)
+        iri = f"{paper}/authorship/{a.position}"
+        author = person_iri[a.person_key]
+        yield paper, _AUTHORSHIP, iri
+        yield paper, _CREATOR, author
+        yield iri, RDF_TYPE, _AUTHORSHIP_CLASS
         yield (
             iri,
             RDFS_LABEL,
             Lit(f"{a.name_as_written}, author {a.position} of {titles[a.paper_key]}"),
         )
-        yield iri, lkg("position"), _int(a.position)
-        yield iri, lkg("person"), person_iri
-        yield iri, lkg("nameAsWritten"), Lit(a.name_as_written)
+        yield iri, _POSITION, _int(a.position)
+        yield iri, _PERSON_PROPERTY, author
+        yield iri, _NAME_AS_WRITTEN, Lit(a.name_as_written)
+
+
+_PERSON = lkg("Person")
+_NAME_VARIANT = lkg("nameVariant")
+_AUTHORSHIP = lkg("authorship")
+_AUTHORSHIP_CLASS = lkg("Authorship")
+_CREATOR = DCT + "creator"
+_POSITION = lkg("position")
+_PERSON_PROPERTY = lkg("person")
+_NAME_AS_WRITTEN = lkg("nameAsWritten")
 
 
 def _contributions(kb: KnowledgeBase, ns: Namespaces) -> Iterator[Triple]:
