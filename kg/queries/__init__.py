@@ -20,12 +20,17 @@ Rules for a query that takes parameters, under which Oxigraph's substitutions, r
 
 1. every parameter is a variable projected by the top-level SELECT (so it is in the
    GROUP BY of an aggregate query);
-2. parameters appear only in triple patterns of the top-level WHERE group: never in a
-   FILTER, BIND, OPTIONAL, MINUS, EXISTS or sub-SELECT;
+2. parameters appear only in triple patterns of the top-level WHERE group or of a
+   UNION branch in it (a binding joins each branch alike): never in a FILTER, BIND,
+   OPTIONAL, MINUS, EXISTS or sub-SELECT;
 3. the query has no trailing VALUES clause of its own.
 
 Where a query needs a resource, it matches a label (``?p rdfs:label ?author``) rather
-than building an IRI from text.
+than building an IRI from text. Where the label may be one of several properties, it
+says ``VALUES ?key { rdfs:label lkg:nameVariant } ?p ?key ?author`` rather than the path
+``rdfs:label|lkg:nameVariant``: Oxigraph evaluates a path (and a UNION joined to the
+patterns outside it) over the whole graph before it applies a substituted value, while
+a plain pattern with the value bound is a lookup (257 ms against 0.3 ms at 10k papers).
 """
 
 from __future__ import annotations
