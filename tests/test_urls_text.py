@@ -74,3 +74,51 @@ def test_lone_surrogates_become_visible_replacement_characters():
 def test_slugs_are_iri_safe(text):
     slug = slugify(text)
     assert slug and all(c.isascii() and (c.isalnum() or c == "-") for c in slug)
+
+
+_URLISH = st.text(
+    alphabet="hts:/pa.xyz0129-_~?#=&%@!$'()*+,;[] ABC\u00e9\n", min_size=0, max_size=40
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.one_of(
+        _URLISH,
+        st.builds(
+            lambda scheme, rest: scheme + rest,
+            st.sampled_from(["http://", "https://", "HTTP://"]),
+            _URLISH,
+        ),
+        urls(),
+    )
+)
+def test_the_shortcut_for_already_normal_urls_agrees_with_the_full_normalisation(raw):
+    from kg.urls import _ALREADY_NORMAL, _normalise
+
+    if _ALREADY_NORMAL(raw):
+        assert _normalise(raw) == raw
+    try:
+        expected: str | type[InvalidUrlError] = _normalise(raw)
+    except InvalidUrlError:
+        expected = InvalidUrlError
+    try:
+        got: str | type[InvalidUrlError] = normalise_url(raw)
+    except InvalidUrlError:
+        got = InvalidUrlError
+    assert got == expected
+
+
+def test_typical_links_take_the_shortcut():
+    from kg.urls import _ALREADY_NORMAL
+
+    for url in (
+        "https://arxiv.org/abs/2304.12244",
+        "https://github.com/nlpxucan/WizardLM",
+        "https://openreview.net/forum?id=CfXh93NDgH",
+        "https://aclanthology.org/2023.acl-long.754.pdf",
+        "https://example.org/page#section-2",
+    ):
+        assert _ALREADY_NORMAL(url), url
+    for url in ("https://Example.org/", "https://a.org/%41", "https://a.org/?", "http://a.org:80/"):
+        assert not _ALREADY_NORMAL(url), url
