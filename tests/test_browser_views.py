@@ -494,5 +494,17 @@ def test_a_list_of_2000_papers_degrades_and_stays_fast(browser, tmp_path):
         if view in ("overview", "coauthors", "categories"):
             notice = page.locator("#kg-notice")
             assert notice.is_visible() and "kg viz --focus" in notice.text_content()
+        if view in ("overview", "coauthors"):
+            # A person the view leaves out: the search says where to find them.
+            rows = node_rows(page)
+            texts = [" ".join([r["name"], r["label"], *r.get("alt", [])]).lower() for r in rows]
+            missing = next(
+                p.name for p in kb.persons if not any(p.name.lower() in t for t in texts)
+            )
+            page.locator("#kg-search").fill(missing)
+            page.locator("#kg-search").press("Enter")
+            status = page.locator("#kg-status").text_content()
+            assert status.startswith(f"No match among the {len(rows):,} of "), status
+            assert status.endswith(f'kg viz --focus "{missing}" --depth 2'), status
         screenshot(opened, f"large-{view}")
     shutil.rmtree(corpus_dir)

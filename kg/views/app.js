@@ -427,6 +427,15 @@
     if (!pinned) hideTip();
   }
 
+  // A view over its budget draws only part of the graph (its notice says which part), so
+  // a name missing here may still be in the graph: say so, and how to see it. Aggregated
+  // cells carry every paper's title, so there the search covers everything.
+  var partial = data.full.nodes > data.nodes.length && data.kinds.indexOf("cell") < 0;
+  function leftOutText(query) {
+    return "No match among the " + data.nodes.length.toLocaleString("en") + " of " + data.full.nodes.toLocaleString("en") +
+      " nodes this view draws; the rest may hold it: kg viz --focus \"" + query.replace(/["\\$`]/g, "\\$&") + "\" --depth 2";
+  }
+
   function search(query) {
     var q = String(query || "").trim().toLowerCase();
     if (!q) {
@@ -440,7 +449,7 @@
     });
     var shown = matches.filter(function (n) { return visible.has(n.id); }).map(function (n) { return n.id; });
     var hidden = matches.length - shown.length;
-    if (!matches.length) status.textContent = "No match in this view";
+    if (!matches.length) status.textContent = partial ? leftOutText(String(query).trim()) : "No match in this view";
     else status.textContent = shown.length + " match" + (shown.length === 1 ? "" : "es") + (hidden ? " (" + hidden + " hidden by the filters)" : "");
     network.selectNodes(shown);
     if (shown.length === 1) network.focus(shown[0], { scale: Math.max(network.getScale(), 1.1), animation: false });
