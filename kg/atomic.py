@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from kg.errors import ExportError
@@ -30,20 +30,26 @@ def _reserve(path: Path) -> str:
     return tmp
 
 
-def fill_staged(tmp: str | Path, data: bytes, *, target: str | Path) -> None:
-    """Write ``data`` into a reserved temp file and flush it to disk.
+def fill_staged(tmp: str | Path, data: bytes | Iterable[bytes], *, target: str | Path) -> int:
+    """Write ``data`` (bytes, or pieces in order) into a reserved temp file and flush it to disk.
+
+    Returns:
+        The number of bytes written.
 
     Raises:
         ExportError: the disk is full or the file cannot be written (named by ``target``).
     """
+    size = 0
     try:
         with open(tmp, "wb") as handle:
-            handle.write(data)
+            for chunk in [data] if isinstance(data, bytes) else data:
+                size += handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
     except OSError as err:
         raise ExportError(f"cannot write {target}: {err.strerror}") from err
+    return size
 
 
 def _stage(path: Path, data: bytes) -> str:
