@@ -116,7 +116,7 @@ def test_parallel_and_serial_builds_write_the_same_bytes(tmp_path: Path, default
     assert parallel == serial
 
 
-@pytest.mark.parametrize("failing", ["kg.graphml.to_graphml", "kg.export.to_jsonld"])
+@pytest.mark.parametrize("failing", ["kg.graphml.to_graphml", "kg.export.jsonld_chunks"])
 def test_a_failure_in_either_process_leaves_the_previous_exports(
     tmp_path: Path, monkeypatch, default_kb, failing
 ):
