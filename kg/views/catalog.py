@@ -179,15 +179,26 @@ class Catalog:
         subjects: dict[str, list[int]] = defaultdict(list)
         # Only the edges of one (u, v) pair could come in another order than they used
         # to (by relation), and nothing below depends on the order inside one pair.
+        # The loop of a build (one pass per edge): lookups are bound to locals, and each
+        # node's label is read once.
+        paper_index = cat.paper_index
+        labels: dict[str, str] = {}
         for u, v, _, data in cat.edges:
-            relation = data.get("relation")
-            if relation not in _PAPER_RELATIONS or u not in cat.paper_index:
+            index = paper_index.get(u)
+            if index is None:
                 continue
-            related[v].add(cat.paper_index[u])
-            if relation == "creator":
-                authors[u].append((int(data.get("position", 0)), cat.label(v)))
-            elif relation == "publishedIn":
-                venue[u] = cat.label(v)
+            relation = data.get("relation")
+            if relation not in _PAPER_RELATIONS:
+                continue
+            related[v].add(index)
+            if relation == "creator" or relation == "publishedIn":
+                name = labels.get(v)
+                if name is None:
+                    name = labels[v] = cat.label(v)
+                if relation == "creator":
+                    authors[u].append((int(data.get("position", 0)), name))
+                else:
+                    venue[u] = name
             elif relation == "subject" and v in category_index:
                 subjects[u].append(category_index[v])
         for paper in cat.papers:

@@ -21,15 +21,32 @@ __all__ = ["build_coauthors", "coauthor_pairs"]
 _SPACING = 58.0
 
 
-def coauthor_pairs(cat: Catalog) -> dict[tuple[str, str], list[int]]:
-    """Every pair of people (sorted ids) -> the indices of the papers they wrote together."""
+def _authors(cat: Catalog) -> dict[str, list[str]]:
+    """Paper -> its authors (people), in no particular order, possibly repeated."""
     authors: dict[str, list[str]] = defaultdict(list)
     for u, v, _, data in cat.edges:
         if data.get("relation") == "creator" and cat.kind.get(v) == "person":
             authors[u].append(v)
+    return authors
+
+
+def coauthor_pairs(
+    cat: Catalog, *, among: set[str] | None = None, authors: dict[str, list[str]] | None = None
+) -> dict[tuple[str, str], list[int]]:
+    """Every pair of people (sorted ids) -> the indices of the papers they wrote together.
+
+    Args:
+        cat: The catalog.
+        among: Only pairs of these people (a view over its budget keeps a few thousand
+            of them, whose pairs are a small share of all pairs at 100k papers).
+        authors: :func:`_authors` of ``cat``, when the caller has it already.
+    """
+    authors = _authors(cat) if authors is None else authors
     pairs: dict[tuple[str, str], list[int]] = defaultdict(list)
     for index, paper in enumerate(cat.papers):  # so each list of papers comes out sorted
         people = sorted(set(authors.get(paper, [])))
+        if among is not None:
+            people = [p for p in people if p in among]
         for i, a in enumerate(people):
             for b in people[i + 1 :]:
                 pairs[(a, b)].append(index)
@@ -42,20 +59,38 @@ def coauthor_pairs(cat: Catalog) -> dict[tuple[str, str], list[int]]:
     return {pair: pairs[pair] for pair in order}
 
 
+def _count_pairs(cat: Catalog, authors: dict[str, list[str]]) -> int:
+    """How many pairs of people wrote at least one paper together.
+
+    As many as :func:`coauthor_pairs` returns, counted without its lists and its sort.
+    """
+    seen: set[tuple[str, str]] = set()
+    for paper in cat.papers:
+        ordered = sorted(set(authors.get(paper, [])))
+        for i, a in enumerate(ordered):
+            seen.update((a, b) for b in ordered[i + 1 :])
+    return len(seen)
+
+
 def build_coauthors(cat: Catalog) -> View:
     """People and who wrote with whom, clustered into groups."""
     people = sorted(n for n, k in cat.kind.items() if k == "person")
-    pairs = coauthor_pairs(cat)
     papers_of = {p: len(cat.related.get(p, [])) for p in people}
-    full_nodes, full_edges = len(people), len(pairs)
     kept = people
     notice = ""
     if len(people) > MAX_NODES:
         kept = sorted(
             sorted(people, key=lambda p: (-papers_of[p], cat.label(p).casefold(), p))[:MAX_NODES]
         )
-    keep = set(kept)
-    edges = [(a, b, pp) for (a, b), pp in pairs.items() if a in keep and b in keep]
+        # Pairs among the people kept only; all pairs are merely counted, for the notice.
+        authors = _authors(cat)
+        pairs = coauthor_pairs(cat, among=set(kept), authors=authors)
+        full_edges = _count_pairs(cat, authors)
+    else:
+        pairs = coauthor_pairs(cat)
+        full_edges = len(pairs)
+    full_nodes = len(people)
+    edges = [(a, b, pp) for (a, b), pp in pairs.items()]
     if len(edges) > MAX_EDGES:
         # A stable sort of pairs already in (a, b) order: ties keep that order.
         edges = sorted(edges, key=lambda e: (-len(e[2]), -(papers_of[e[0]] + papers_of[e[1]])))[
