@@ -184,6 +184,9 @@ def parse_markdown(text: str, *, source: str = "<string>", jobs: int | None = No
 PARALLEL_FROM_CHARS = 256 * 1024
 
 
+_PARAGRAPHS_PER_BATCH = 512
+
+
 def _block_tokens(text: str) -> tuple[MarkdownIt, list[Token], dict[str, Any]]:
     """CommonMark block tokens of ``text``, their inline tokens not parsed yet.
 
@@ -227,11 +230,17 @@ def _read_paragraphs(
     Runs in a worker process for large lists: it returns values (pickled back), never
     changes shared state. Duplicates across runs are merged by the caller.
     """
-    _parse_inlines(md, env, [token for token, _ in paragraphs])
     state = _State(source=source)
     events: list[Paper | Diagnostic] = []
-    for token, category in paragraphs:
-        for entry in _entries(_items(token), state):
+    for index, (token, category) in enumerate(paragraphs):
+        # Inline tokens a batch of paragraphs at a time, dropped once read: a 100,000-paper
+        # list has millions of them, over a gigabyte if all were alive together.
+        if index % _PARAGRAPHS_PER_BATCH == 0:
+            batch = paragraphs[index : index + _PARAGRAPHS_PER_BATCH]
+            _parse_inlines(md, env, [inline for inline, _ in batch])
+        items = _items(token)
+        token.children = None
+        for entry in _entries(items, state):
             paper = _paper(entry, category, categories, paper_list, state)
             events.extend(state.diagnostics)
             state.diagnostics.clear()
