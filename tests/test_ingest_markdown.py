@@ -179,7 +179,7 @@ def test_unreadable_inputs_raise_clear_errors(tmp_path: Path):
         read_markdown(tmp_path / "missing.md")
     bad = tmp_path / "latin1.md"
     bad.write_bytes("# Caf\xe9\n".encode("latin-1"))
-    with pytest.raises(ParseError, match=r"latin1\.md: not UTF-8 text"):
+    with pytest.raises(ParseError, match=r"latin1\.md:1:6: not UTF-8 text"):
         read_markdown(bad)
 
 
