@@ -14,9 +14,15 @@ inside a plain scalar in ``[]``/``{}``, odd tags, the mark of an empty value at 
 file without a newline), so the fast path declines those and any explicit tag, and leaves
 every libyaml error to the reference path, whose messages and marks are the ones users
 see. Everything it does decide (data, lines,
-duplicate keys, aliases, duplicate anchors, extra documents, disallowed implicit tags) is
-decided in the same order as the reference path: composition errors first, in stream
-order, then the first walk error.
+duplicate keys, aliases, duplicate anchors, extra documents, disallowed implicit tags,
+scalars that resolve to a type they cannot be converted to, such as ``0b_`` or
+``2024-13-45``) is decided in the same order as the reference path: composition errors
+first, in stream order, then the first walk error.
+
+No malformed input escapes as anything but a :class:`ParseError` with a line: characters
+YAML refuses (control characters, NUL, lone surrogates) are placed by their offset,
+values the constructor cannot convert at their node, and nesting is capped at
+``_MAX_DEPTH`` because PyYAML's composer recurses once per level.
 """
 
 from __future__ import annotations
@@ -56,10 +62,14 @@ else:
 __all__ = ["LineMap", "load_yaml", "validate"]
 
 _MAX_BYTES = 5 * 1024 * 1024
+# Collections may nest this deep. PyYAML's composer (and the walk) recurse once per level,
+# so a deeper file would end in a RecursionError; curated files nest four or five levels.
+_MAX_DEPTH = 100
 LineMap = dict[tuple[str | int, ...], int]
 M = TypeVar("M", bound=BaseModel)
 
 _ALIAS_PROBLEM = "anchors and aliases (*name) are not allowed in curated data"
+_DEPTH_PROBLEM = f"lists and mappings nested more than {_MAX_DEPTH} deep are not allowed"
 _PLAIN_TAGS = {
     f"tag:yaml.org,2002:{name}"
     for name in ("map", "seq", "str", "int", "float", "bool", "null", "timestamp")
@@ -74,14 +84,25 @@ _FAST_PATH_DECLINES = re.compile(r"[\t\x85\u2028\u2029\ufeff]|[|>][0-9+-]*#")
 
 
 class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that rejects aliases; duplicate keys are caught while walking."""
+    """SafeLoader that rejects aliases and deep nesting; duplicate keys are caught while walking."""
+
+    depth = 0  # collections open around the node being composed
 
 
 def _compose_node(self: _StrictLoader, parent: Any, index: Any) -> Any:
     if self.check_event(yaml.AliasEvent):
         event = self.peek_event()  # type: ignore[no-untyped-call]
         raise yaml.MarkedYAMLError(problem=_ALIAS_PROBLEM, problem_mark=event.start_mark)
-    return yaml.composer.Composer.compose_node(self, parent, index)
+    if not self.check_event(yaml.MappingStartEvent, yaml.SequenceStartEvent):
+        return yaml.composer.Composer.compose_node(self, parent, index)
+    if self.depth == _MAX_DEPTH:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        raise yaml.MarkedYAMLError(problem=_DEPTH_PROBLEM, problem_mark=event.start_mark)
+    self.depth += 1
+    try:
+        return yaml.composer.Composer.compose_node(self, parent, index)
+    finally:
+        self.depth -= 1
 
 
 _StrictLoader.compose_node = _compose_node  # type: ignore[method-assign,assignment]
@@ -112,6 +133,82 @@ def _bad_tag(tag: str, mark: Any, source: str) -> ParseError:
     )
 
 
+# What a scalar of each tag must look like, for the message when it cannot be constructed.
+_KINDS = {
+    "tag:yaml.org,2002:int": "integer",
+    "tag:yaml.org,2002:float": "number",
+    "tag:yaml.org,2002:bool": "boolean (true or false)",
+    "tag:yaml.org,2002:timestamp": "date",
+}
+
+
+def _construct(constructor: _StrictLoader, node: yaml.Node, source: str) -> Any:
+    """Construct ``node`` as SafeLoader does; a value it cannot convert is a :class:`ParseError`.
+
+    The resolver reads ``0b_`` as an int and ``2024-13-45`` as a date by their shape alone,
+    and an explicit ``!!int foo`` is taken at its word; SafeConstructor then fails with a
+    bare ValueError, KeyError or AttributeError that says neither where nor what. Both
+    paths construct through here, so they raise the same error.
+    """
+    _check_kind(node, source)
+    try:
+        return constructor.construct_object(node)
+    except yaml.MarkedYAMLError:
+        raise
+    except (ValueError, LookupError, AttributeError, TypeError, OverflowError) as err:
+        raise _bad_value(node, err, constructor, source) from err
+
+
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+
+
+def _check_kind(node: yaml.Node, source: str) -> None:
+    """Refuse ``!!map``/``!!seq`` on a scalar, or a collection tagged as another kind.
+
+    SafeConstructor fills a collection only when asked to construct deeply, so ``!!map x``
+    would quietly become ``{}`` and ``!!str [1]`` stay a list. Only explicit tags can do
+    this, and the fast path declines those, so this decides on the reference path alone.
+    """
+    if isinstance(node, yaml.MappingNode):
+        expected, what = _MAP_TAG, "a mapping"
+    elif isinstance(node, yaml.SequenceNode):
+        expected, what = _SEQ_TAG, "a list"
+    elif node.tag == _MAP_TAG or node.tag == _SEQ_TAG:
+        expected, what = "", "a single value"
+    else:
+        return
+    if node.tag != expected:
+        short = node.tag.replace("tag:yaml.org,2002:", "!!")
+        raise ParseError(
+            f"tag {short} cannot mark {what}; remove the tag",
+            source=source,
+            line=node.start_mark.line + 1,
+            column=node.start_mark.column + 1,
+        )
+
+
+def _bad_value(node: yaml.Node, err: Exception, resolver: _StrictLoader, source: str) -> ParseError:
+    """Say which value is not what its tag (written or resolved from its shape) demands.
+
+    A value that only looks like a number or a date was probably meant as text, so the
+    message says to quote it; an explicit tag is the curator's own, so it does not.
+    """
+    value = str(node.value)
+    resolve = cast(Callable[..., str], resolver.resolve)
+    shown = value if len(value) <= 40 else value[:37] + "..."
+    kind = _KINDS.get(node.tag, node.tag)
+    message = f"{shown!r} is not a valid {kind}"
+    if node.tag == "tag:yaml.org,2002:timestamp" and isinstance(err, ValueError):
+        message += f": {err}"  # e.g. "month must be in 1..12"
+    plain = not getattr(node, "style", None)  # PyYAML: None, libyaml: ''
+    if plain and resolve(ScalarNode, value, (True, False)) == node.tag:
+        message += "; put it in quotes if it is meant as text"
+    return ParseError(
+        message, source=source, line=node.start_mark.line + 1, column=node.start_mark.column + 1
+    )
+
+
 # -- reference path: PyYAML's pure-Python composer, then a walk over the nodes ----------
 
 
@@ -125,11 +222,12 @@ def _walk(
     lines[path] = node.start_mark.line + 1
     if node.tag not in _PLAIN_TAGS:
         raise _bad_tag(node.tag, node.start_mark, source)
+    _check_kind(node, source)
     if isinstance(node, yaml.MappingNode):
         result: dict[str, Any] = {}
         first: dict[Any, int] = {}
         for key_node, value_node in node.value:
-            key = _key(constructor.construct_object(key_node))
+            key = _key(_construct(constructor, key_node, source))
             if key in first:
                 raise _duplicate_key(key, first[key], key_node.start_mark, source)
             first[key] = key_node.start_mark.line + 1
@@ -139,7 +237,7 @@ def _walk(
         return [
             _walk(item, (*path, i), lines, source, constructor) for i, item in enumerate(node.value)
         ]
-    return constructor.construct_object(node)
+    return _construct(constructor, node, source)
 
 
 def _load_reference(text: str, source: str) -> tuple[Any, LineMap]:
@@ -212,18 +310,21 @@ class _Pass:
                 )
             self.anchors[anchor] = mark
 
-    def skip_collection(self, flow_level: int) -> None:
+    def skip_collection(self, flow_level: int, depth: int) -> None:
         """Consume a collection that is not built (a key), still checking what it holds.
 
         ``flow_level`` counts the open flow collections, this one included; everything
         inside a flow collection is flow, so while it is positive the innermost open
-        collection is one.
+        collection is one. ``depth`` counts all open collections, this one included.
         """
-        depth = 1
-        while depth:
+        if depth > _MAX_DEPTH:
+            raise _Declined
+        inner = 1
+        while inner:
             event = self.parser.get_event()
             kind = type(event)
             if kind is MappingEndEvent or kind is SequenceEndEvent:
+                inner -= 1
                 depth -= 1
                 if flow_level:
                     flow_level -= 1
@@ -231,19 +332,26 @@ class _Pass:
             if kind is ScalarEvent:
                 _check_flow_scalar(event, flow_level)
             elif kind is MappingStartEvent or kind is SequenceStartEvent:
+                inner += 1
                 depth += 1
+                if depth > _MAX_DEPTH:
+                    raise _Declined
                 if event.flow_style:
                     flow_level += 1
             try:
                 self.check_node(event)
             except yaml.MarkedYAMLError as err:
-                self.settle(err, composing=True, flow_level=flow_level)
+                self.settle(err, composing=True, flow_level=flow_level, depth=depth)
 
-    def settle(self, error: Exception | None, *, composing: bool, flow_level: int) -> None:
+    def settle(
+        self, error: Exception | None, *, composing: bool, flow_level: int, depth: int
+    ) -> None:
         """Read the rest of the stream, then raise the error the reference path raises.
 
         ``error`` is the first error found so far (None: none); ``composing`` says it is a
         composition error, which no later error replaces. Returns when there is none.
+        ``depth`` counts the open collections. Nesting deeper than ``_MAX_DEPTH`` anywhere
+        declines: the reference path's composer stops there, and says where.
         """
         while True:
             event = self.parser.get_event()
@@ -251,6 +359,7 @@ class _Pass:
             if kind is StreamEndEvent:
                 break
             if kind is MappingEndEvent or kind is SequenceEndEvent:
+                depth -= 1
                 if flow_level:
                     flow_level -= 1
                 continue
@@ -268,8 +377,12 @@ class _Pass:
                 continue
             if kind is ScalarEvent:
                 _check_flow_scalar(event, flow_level)
-            elif kind is not AliasEvent and event.flow_style:  # a flow collection starts
-                flow_level += 1
+            elif kind is MappingStartEvent or kind is SequenceStartEvent:
+                depth += 1
+                if depth > _MAX_DEPTH:
+                    raise _Declined
+                if event.flow_style:
+                    flow_level += 1
             try:
                 self.check_node(event)
             except yaml.MarkedYAMLError as err:
@@ -292,7 +405,7 @@ class _Pass:
         node = ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
         if tag not in _PLAIN_TAGS:
             return tag, node  # refused by the caller (as a value) or constructed (as a key)
-        return tag, self.helper.construct_object(node)
+        return tag, _construct(self.helper, node, self.source)
 
     def run(self) -> tuple[Any, LineMap]:  # noqa: C901, PLR0912, PLR0915 - one hot loop
         """Build (data, lines); raise as the reference path would, or :class:`_Declined`."""
@@ -332,26 +445,31 @@ class _Pass:
                 try:
                     self.check_node(event)
                 except yaml.MarkedYAMLError as err:
-                    self.settle(err, composing=True, flow_level=opened if nested else flow_level)
+                    self.settle(
+                        err,
+                        composing=True,
+                        flow_level=opened if nested else flow_level,
+                        depth=len(stack) + nested,
+                    )
             elif event.tag is not None:
                 raise _Declined
             mark = event.start_mark
             is_map = type(container) is dict
             if is_map and key is None:
                 if nested:  # a collection as key: constructed empty, then shown as text
-                    self.skip_collection(opened)
+                    self.skip_collection(opened, len(stack) + 1)
                     constructed: Any = {} if kind is MappingStartEvent else []
                 else:
                     try:
                         tag, constructed = self.scalar(event, tags)
                         if tag not in _PLAIN_TAGS:
-                            constructed = self.helper.construct_object(constructed)
+                            constructed = _construct(self.helper, constructed, source)
                     except Exception as err:  # noqa: BLE001 - raised once the stream is read
-                        self.settle(err, composing=False, flow_level=flow_level)
+                        self.settle(err, composing=False, flow_level=flow_level, depth=len(stack))
                 found = _key(constructed)
                 if found in first:
                     error = _duplicate_key(found, first[found], mark, source)
-                    self.settle(error, composing=False, flow_level=flow_level)
+                    self.settle(error, composing=False, flow_level=flow_level, depth=len(stack))
                 first[found] = mark.line + 1
                 key = str(found)
                 event = get()
@@ -369,10 +487,10 @@ class _Pass:
                 try:
                     tag, value = self.scalar(event, tags)
                 except Exception as err:  # noqa: BLE001 - raised once the stream is read
-                    self.settle(err, composing=False, flow_level=flow_level)
+                    self.settle(err, composing=False, flow_level=flow_level, depth=len(stack))
                 if tag not in _PLAIN_TAGS:
                     error = _bad_tag(tag, mark, source)
-                    self.settle(error, composing=False, flow_level=flow_level)
+                    self.settle(error, composing=False, flow_level=flow_level, depth=len(stack))
             if is_map:
                 container[key] = value
                 key = None
@@ -383,11 +501,13 @@ class _Pass:
             if nested:
                 flow_level = opened
                 stack.append((container, path, first, key))
+                if len(stack) > _MAX_DEPTH:  # the reference path says where
+                    raise _Declined
                 container, path, first, key = value, here, {}, None
             elif container is None:
                 break
             event = get()
-        self.settle(None, composing=False, flow_level=0)
+        self.settle(None, composing=False, flow_level=0, depth=0)
         return root, lines
 
 
@@ -426,9 +546,39 @@ def _load_text(text: str, source: str, *, fast: bool = True) -> tuple[Any, LineM
             line=mark.line + 1 if mark else None,
             column=mark.column + 1 if mark else None,
         ) from err
+    except yaml.reader.ReaderError as err:  # not a MarkedYAMLError: it has a position
+        raise _bad_character(text, err.position, source) from err
     finally:
         if collecting:
             gc.enable()
+
+
+# Line breaks as PyYAML's reader counts them, so lines agree with every other error.
+_LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
+
+
+def _bad_character(text: str, position: int, source: str) -> ParseError:
+    """The error for a character YAML does not allow (control characters, NUL, surrogates).
+
+    PyYAML checks the whole text before parsing and reports only an offset into it; the
+    curator needs the line and column, and to know which invisible character it is.
+    """
+    breaks = list(_LINE_BREAK.finditer(text, 0, position))
+    start = breaks[-1].end() if breaks else 0
+    column = position - start - text.count("\ufeff", start, position) + 1  # BOMs take none
+    char = text[position]
+    if 0xD800 <= ord(char) <= 0xDFFF:
+        what = "a lone surrogate"
+    elif ord(char) in {0xFFFE, 0xFFFF}:
+        what = "a noncharacter"
+    else:
+        what = "a control character"
+    return ParseError(
+        f"{char!r} (U+{ord(char):04X}, {what}) is not allowed in YAML; delete it",
+        source=source,
+        line=len(breaks) + 1,
+        column=column,
+    )
 
 
 def load_yaml(path: str | Path) -> tuple[Any, LineMap]:

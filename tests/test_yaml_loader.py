@@ -185,6 +185,67 @@ REFUSED = {
     ),
     "malformed": ("lineage:\n  - from: [arxiv:2306.00002\n", "3:1: "),
     "tab after a colon": ("a:\tb\n", "1:3: "),
+    # values the resolver reads by their shape but SafeConstructor cannot convert
+    "malformed binary int": (
+        "a: x\nb: 0b_\n",
+        "2:4: '0b_' is not a valid integer; put it in quotes if it is meant as text",
+    ),
+    "malformed hex int as a key": ("0x_: 1\n", "1:1: '0x_' is not a valid integer; put it"),
+    "impossible date": (
+        "d: 2024-13-45\n",
+        "1:4: '2024-13-45' is not a valid date: month must be in 1..12; put it in quotes",
+    ),
+    "impossible date-time": ("- 2024-01-01 25:00:00\n", "1:3: '2024-01-01 25:00:00' is not a"),
+    "int tag on text": ("a: !!int foo\n", "1:4: 'foo' is not a valid integer"),
+    "float tag on text": ("a: !!float x\n", "1:4: 'x' is not a valid number"),
+    "bool tag on text": ("a: !!bool x\n", "1:4: 'x' is not a valid boolean (true or false)"),
+    "timestamp tag on text": ("a: !!timestamp foo\n", "1:4: 'foo' is not a valid date"),
+    "int tag on a key": ("? !!int x\n: 1\n", "1:3: 'x' is not a valid integer"),
+    # SafeConstructor would quietly make {} of '!!map x' and keep '!!str [1]' a list
+    "map tag on a scalar": ("a: !!map x\n", "1:4: tag !!map cannot mark a single value; remove"),
+    "str tag on a list": ("a: !!str [1]\n", "1:4: tag !!str cannot mark a list; remove the tag"),
+    "seq tag on a mapping key": ("? !!seq {a: 1}\n: 1\n", "1:3: tag !!seq cannot mark a mapping"),
+    "long malformed int is cut short": (
+        "a: " + "1" * 5000 + "\n",
+        "1:4: '1111111111111111111111111111111111111...' is not a valid integer",
+    ),
+    "duplicate key before a bad int": ("a: 1\na: 2\nb: 0b_\n", "2:1: duplicate key 'a'"),
+    "bad int before a duplicate key": ("b: 0b_\na: 1\na: 2\n", "1:4: '0b_' is not"),
+    "alias after a bad int": ("a: 0b_\nb: &x 1\nc: *x\n", "3:4: anchors and aliases"),
+    # characters YAML refuses anywhere, found before parsing starts
+    "control character": (
+        "a: 1\nb: x\x01y\n",
+        "2:5: '\\x01' (U+0001, a control character) is not allowed in YAML; delete it",
+    ),
+    "NUL": ("a: [1, 2]\r\nb: \x00\n", "2:4: '\\x00' (U+0000, a control character)"),
+    "DEL after a BOM": ("\ufeffa: \x7f\n", "1:4: '\\x7f' (U+007F, a control character)"),
+    "C1 control after a lone CR": ("a: 1\rb: \x9b\n", "2:4: '\\x9b' (U+009B, a control"),
+    "lone surrogate": ("a: '\ud800'\n", "1:5: '\\ud800' (U+D800, a lone surrogate)"),
+    "noncharacter": ("a: \uffff\n", "1:4: '\\uffff' (U+FFFF, a noncharacter)"),
+    "control character after a syntax error": ("a: [\n\x01\n", "2:1: '\\x01'"),
+    # PyYAML's composer recurses once per level: a deep file would be a RecursionError
+    "nested too deep": (
+        "a: " + "[" * 101 + "]" * 101 + "\n",
+        "1:103: lists and mappings nested more than 100 deep are not allowed",
+    ),
+    "nested too deep in blocks": (
+        "".join("  " * i + "- \n" for i in range(102)),
+        "101:201: lists and mappings nested more than 100 deep",
+    ),
+    "nested too deep in a key": ("? " + "[" * 101 + "]" * 101 + "\n: 1\n", "1:102: lists an"),
+    "nested too deep after a duplicate key": (
+        "a: 1\na: 2\nb: " + "{x: " * 101 + "1" + "}" * 101 + "\n",
+        "3:400: lists and mappings nested more than 100 deep",
+    ),
+}
+# Refusals the fast path hands to the reference path: explicit tags, characters libyaml
+# refuses, libyaml's own syntax errors, and nesting deeper than the limit.
+LEFT_TO_REFERENCE = {
+    "python tag",
+    "malformed",
+    "tab after a colon",
+    *(name for name in REFUSED if "tag" in name.split() or "nested" in name.split()),
+    *(name for name in REFUSED if "\\x" in REFUSED[name][1] or "\\u" in REFUSED[name][1]),
 }
 
 
@@ -195,14 +256,7 @@ def test_refused_documents_give_the_same_error(text: str, expected: str) -> None
     assert message.startswith(f"{SOURCE}:{expected}")
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        name
-        for name in REFUSED
-        if name not in {"python tag", "malformed", "tab after a colon"}  # left to reference
-    ],
-)
+@pytest.mark.parametrize("name", [name for name in REFUSED if name not in LEFT_TO_REFERENCE])
 def test_the_fast_path_refuses_on_its_own(name: str) -> None:
     assert fast_path_decides(REFUSED[name][0])
 
@@ -231,11 +285,17 @@ def test_inputs_libyaml_reads_differently_are_left_to_the_reference_path(text: s
     both(text)
 
 
-def test_scalar_construction_crashes_the_same_on_both_paths() -> None:
-    # '0b_' resolves as an int that int() refuses; both paths raise the same ValueError.
-    for fast in (True, False):
-        with pytest.raises(ValueError, match="invalid literal for int"):
-            yaml_loader._load_text("a: 0b_\n", SOURCE, fast=fast)
+@pytest.mark.parametrize("depth", [1, 100])
+def test_nesting_up_to_the_limit_loads(depth: int) -> None:
+    flow = "[" * depth + "1" + "]" * depth + "\n"
+    block = "".join("  " * i + "- \n" for i in range(depth - 1)) + "  " * (depth - 1) + "- 1\n"
+    for text in (flow, block):
+        assert fast_path_decides(text)
+        status, data, _ = both(text)
+        assert status == "ok"
+        for _ in range(depth - 1):
+            (data,) = data
+        assert data == [1]
 
 
 def test_load_yaml_reports_the_file(tmp_path: Path) -> None:
@@ -310,6 +370,8 @@ PIECES = [
     "[", "]", "{", "}", ", ", "\n", "\n", "\n  ", "\n    ", " ", "#c", "'x'", '"y"', '"\\n"',
     "&a ", "&b ", "*a", "!!str ", "|\n  t\n", ">-\n  t\n", "---\n", "...\n", "é", "x y",
     "a: ", "a:\n", "b: ", "- a:\n", "'\n'", "a\n  b", "a: 1\n", "  - ", "{}", "[]", "\t", "\r\n",
+    "0b_", "0x_", "2024-13-45", "2001-12-14 25:00:00", "!!int ", "!!timestamp ", "!!bool ",
+    "\x01", "\x7f", "\x00",
 ]  # fmt: skip
 
 
@@ -317,10 +379,39 @@ PIECES = [
 @given(pieces=st.lists(st.sampled_from(PIECES), min_size=1, max_size=16), newline=st.booleans())
 def test_arbitrary_fragments_give_the_same_outcome(pieces: list[str], newline: bool) -> None:
     text = "".join(pieces) + ("\n" if newline else "")
+    both(text)  # outcome() lets anything but a ParseError through: that fails the test
+
+
+# -- properties: any file at all ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One file rewritten by each example (hypothesis refuses function-scoped tmp_path)."""
+    return tmp_path_factory.mktemp("fuzz") / "lineage.yaml"
+
+
+def _encoded(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")  # lone surrogates reach the file as bytes
+
+
+ANY_FILE = (
+    st.binary(max_size=64)
+    | st.text(max_size=48).map(_encoded)
+    | st.lists(st.sampled_from(PIECES) | st.characters(), min_size=1, max_size=24)
+    .map("".join)
+    .map(_encoded)
+)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=ANY_FILE)
+def test_any_file_loads_or_is_refused_at_a_line(scratch: Path, data: bytes) -> None:
+    scratch.write_bytes(data)
     try:
-        expected: tuple[Any, ...] = outcome(text, fast=False)
-    except (ValueError, AttributeError) as err:  # a scalar SafeLoader cannot construct
-        with pytest.raises(type(err)):
-            outcome(text, fast=True)
-        return
-    assert outcome(text, fast=True) == expected
+        load_yaml(scratch)  # anything but a ParseError escaping here fails the test
+    except ParseError as err:
+        lines = data.decode("utf-8", "replace").splitlines()  # splits on YAML's breaks, and more
+        assert err.source == str(scratch)
+        assert err.line is not None
+        assert 1 <= err.line <= len(lines) + 1
