@@ -79,6 +79,33 @@ def test_build_reports_yaml_type_errors_with_line(one_list: Path, tmp_path: Path
     )
 
 
+@pytest.mark.parametrize(
+    ("content", "where", "message"),
+    [
+        (b"lineage:\n  - from: 0b_\n", "2:11", "'0b_' is not a valid integer; put it in quotes"),
+        (b"lineage:\n  - at: 2024-13-45\n", "2:9", "'2024-13-45' is not a valid date: month"),
+        (b"lineage:\n  - n: !!int foo\n", "2:8", "'foo' is not a valid integer"),
+        (b"lineage:\n  - from: a\x01b\n", "2:12", "'\\x01' (U+0001, a control character)"),
+        (b"lineage:\n  - from: a\x00\n", "2:12", "'\\x00' (U+0000, a control character)"),
+        (b"lineage:\n  - from: \xed\xa0\x80\n", "2:11", "not UTF-8 text (invalid continuation"),
+        (b"lineage: " + b"[" * 120 + b"\n", "1:109", "lists and mappings nested more than 100"),
+    ],
+)
+def test_build_reports_malformed_curated_yaml_at_its_line(
+    one_list: Path, tmp_path: Path, content: bytes, where: str, message: str
+):
+    curation = tmp_path / "cur"
+    curation.mkdir()
+    (curation / "lineage.yaml").write_bytes(content)
+    result = runner.invoke(
+        app, ["build", str(one_list), "--curation", str(curation), "--out", str(tmp_path / "o")]
+    )
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {curation / 'lineage.yaml'}:{where}: {message}")
+    assert result.stderr.count("\n") == 1  # one line, no traceback
+    assert not (tmp_path / "o").exists()
+
+
 def test_warnings_go_to_stderr_with_file_and_line(tmp_path: Path):
     path = tmp_path / "w.md"
     path.write_text(
