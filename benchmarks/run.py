@@ -250,8 +250,11 @@ ROWS: list[tuple[str, list[str], list[str]]] = [
     ("identity resolution", ["identity resolution"], []),
     ("assemble (merge, sort, models)", ["assemble (merge, sort, models)"], []),
     ("graph build: triples", ["graph build: triples (sort, dedupe)"], ["graph build: triples"]),
-    ("export: Turtle", ["export: turtle"], ["export: turtle"]),
-    ("export: N-Triples", ["export: ntriples"], ["export: ntriples"]),
+    (
+        "export: Turtle + N-Triples (one pass)",
+        ["export: turtle+ntriples"],
+        ["export: turtle", "export: ntriples"],
+    ),
     ("export: JSON-LD", ["export: jsonld"], ["export: jsonld"]),
     (
         "graph build: networkx + export GraphML",

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 
+from kg.errors import ExportError
 from kg.namespaces import PREFIXES
 from kg.rdf import RDF_TYPE, XSD_INTEGER, Lit, Triple
 from kg.store import to_oxigraph_triples
@@ -23,11 +24,11 @@ __all__ = [
     "CanonicalTriples",
     "canonical_triples",
     "jsonld_chunks",
-    "ntriples_chunks_of_turtle",
     "ntriples_of_turtle",
     "to_jsonld",
     "to_ntriples",
     "to_turtle",
+    "turtle_and_ntriples_chunks",
 ]
 
 
@@ -85,62 +86,90 @@ def _subject(triple: Triple) -> str:
 
 def to_ntriples(triples: Iterable[Triple]) -> bytes:
     """Canonical N-Triples, one statement per line, lines sorted."""
-    data = ox.serialize(
-        to_oxigraph_triples(canonical_triples(triples)), format=ox.RdfFormat.N_TRIPLES
-    )
-    assert data is not None
-    lines = sorted(set(data.splitlines(keepends=True)))
-    return b"".join(lines)
-
-
-def ntriples_of_turtle(data: bytes) -> bytes:
-    """What :func:`to_ntriples` gives for the triples of a Turtle document (e.g. :func:`to_turtle`'s).
-
-    Oxigraph parses Turtle into terms faster than Python builds them, so a build that
-    writes both formats converts its triples once, for Turtle, and re-reads that.
-    """
-    return b"".join(ntriples_chunks_of_turtle(data))
-
-
-def ntriples_chunks_of_turtle(data: bytes) -> Iterator[bytes]:
-    """:func:`ntriples_of_turtle` in pieces, to write to a file without joining them first.
-
-    At 100,000 papers the joined document is 850 MB on top of its 5.6 million sorted
-    lines; a build writes the pieces one by one instead.
-    """
-    out = ox.serialize(ox.parse(data, format=ox.RdfFormat.TURTLE), format=ox.RdfFormat.N_TRIPLES)
-    assert out is not None
-    lines = out.splitlines(keepends=True)
-    del out  # the lines hold the same bytes; at 100,000 papers this is hundreds of MB
-    lines.sort()  # in place: a set and a second list would cost gigabytes
-    for start in range(0, len(lines), _LINES_PER_CHUNK):
-        batch = lines[start : start + _LINES_PER_CHUNK]
-        previous = lines[start - 1] if start else None
-        yield b"".join(
-            line
-            for line, before in zip(batch, [previous, *batch[:-1]], strict=True)
-            if line != before
-        )
-
-
-_LINES_PER_CHUNK = 65_536
+    return b"".join(nt for _, nt in turtle_and_ntriples_chunks(canonical_triples(triples)))
 
 
 def to_turtle(triples: Iterable[Triple]) -> bytes:
-    """Turtle with the contract's prefixes, statements grouped by subject in sorted order."""
-    data = ox.serialize(
-        to_oxigraph_triples(canonical_triples(triples)),
-        format=ox.RdfFormat.TURTLE,
-        prefixes=dict(sorted(PREFIXES.items())),
-    )
-    assert data is not None
-    # Oxigraph picks its own order for the @prefix lines at the top; sort them so the
-    # header is stable. The body is copied once, never split into lines.
+    """Turtle with the contract's prefixes (sorted), each subject's statements together.
+
+    Subjects come in the byte order of their ``<iri>`` (the N-Triples order), each
+    subject's statements in canonical order (``rdf:type`` first, then by predicate).
+    """
+    return b"".join(ttl for ttl, _ in turtle_and_ntriples_chunks(canonical_triples(triples)))
+
+
+def turtle_and_ntriples_chunks(triples: CanonicalTriples) -> Iterator[tuple[bytes, bytes]]:
+    """Turtle and N-Triples in pieces, each a run of whole subjects: ``(turtle, ntriples)``.
+
+    Both files are made from the same Oxigraph terms, built once a few thousand subjects
+    at a time, so memory holds one piece (at 100,000 papers the whole documents are
+    330 and 850 MB). Sorted N-Triples lines start with their subjects, so the subjects
+    are taken in the order of their ``<iri>`` bytes and sorting each piece's lines sorts
+    the file: Oxigraph writes an IRI as it is (it only accepts IRIs that need no escape
+    in N-Triples), and each piece is still checked to follow the last one. The first
+    Turtle piece carries the ``@prefix`` lines, sorted (Oxigraph picks its own order).
+
+    Raises:
+        ExportError: an N-Triples piece is out of order (a bug: nothing is written).
+    """
+    groups: list[tuple[bytes, int, int]] = []
+    start, total = 0, len(triples)
+    while start < total:
+        subject = triples[start][0]
+        end = start + 1
+        while end < total and triples[end][0] == subject:
+            end += 1
+        groups.append((f"<{subject}>".encode(), start, end))
+        start = end
+    groups.sort()
+    prefixes = dict(sorted(PREFIXES.items()))
+    last = b""
+    for first in range(0, len(groups), _SUBJECTS_PER_CHUNK):
+        block = list(
+            to_oxigraph_triples(
+                triples[i]
+                for _, a, b in groups[first : first + _SUBJECTS_PER_CHUNK]
+                for i in range(a, b)
+            )
+        )
+        turtle = ox.serialize(block, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+        data = ox.serialize(block, format=ox.RdfFormat.N_TRIPLES)
+        assert turtle is not None and data is not None
+        del block
+        lines = data.splitlines(keepends=True)
+        del data
+        lines.sort()
+        if lines[0] <= last:
+            raise ExportError(f"N-Triples out of order at {lines[0][:200]!r}; nothing written")
+        last = lines[-1]
+        yield _turtle_piece(turtle, header=first == 0), b"".join(_unique(lines))
+
+
+def _turtle_piece(data: bytes, *, header: bool) -> bytes:
+    """A piece's Turtle without its ``@prefix`` lines, or (first piece) with them sorted."""
     end = 0
     while data.startswith(b"@prefix ", end):
         end = data.index(b"\n", end) + 1
-    header = b"\n".join(sorted(data[:end].split(b"\n")[:-1]))
-    return b"".join([header, b"\n" if header else b"", memoryview(data)[end:]])
+    if not header:
+        return data[end:]
+    return b"\n".join([*sorted(data[:end].split(b"\n")[:-1]), data[end:]])
+
+
+def _unique(lines: list[bytes]) -> Iterator[bytes]:
+    """The lines of a sorted list without repeats (two literals may be written alike)."""
+    return (line for i, line in enumerate(lines) if i == 0 or line != lines[i - 1])
+
+
+_SUBJECTS_PER_CHUNK = 8192
+
+
+def ntriples_of_turtle(data: bytes) -> bytes:
+    """What :func:`to_ntriples` gives for the triples of a Turtle document (e.g. :func:`to_turtle`'s)."""
+    out = ox.serialize(ox.parse(data, format=ox.RdfFormat.TURTLE), format=ox.RdfFormat.N_TRIPLES)
+    assert out is not None
+    lines = out.splitlines(keepends=True)
+    lines.sort()
+    return b"".join(_unique(lines))
 
 
 def _compact(iri: str) -> str:
