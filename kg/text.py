@@ -29,6 +29,14 @@ def clean_text(value: str, *, collapse_space: bool = True) -> str:
     >>> clean_text("  Wizard\\x00LM \\n v2 ")
     'WizardLM v2'
     """
+    if value.isascii() and value.isprintable():  # most text: nothing to normalise or drop
+        if not collapse_space or ("  " not in value and value == value.strip(" ")):
+            return value
+    return _clean(value, collapse_space=collapse_space)
+
+
+def _clean(value: str, *, collapse_space: bool) -> str:
+    """:func:`clean_text` without its shortcut for text that needs no change."""
     text = _SURROGATE.sub("\ufffd", value)
     text = unicodedata.normalize("NFC", text)
     text = _ILLEGAL.sub("", text)

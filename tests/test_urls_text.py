@@ -122,3 +122,19 @@ def test_typical_links_take_the_shortcut():
         assert _ALREADY_NORMAL(url), url
     for url in ("https://Example.org/", "https://a.org/%41", "https://a.org/?", "http://a.org:80/"):
         assert not _ALREADY_NORMAL(url), url
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.one_of(
+        st.text(alphabet=" ab\t\n\r\x00\x7f\x85\u00e9e\u0301\u2028\ufeff\ud800", max_size=20),
+        st.text(max_size=20),
+    ),
+    st.booleans(),
+)
+def test_clean_text_shortcut_changes_nothing(value, collapse_space):
+    from kg.text import _clean
+
+    assert clean_text(value, collapse_space=collapse_space) == _clean(
+        value, collapse_space=collapse_space
+    )
