@@ -14,10 +14,11 @@ import os
 import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import BinaryIO
 
 from kg.errors import ExportError
 
-__all__ = ["FileSet", "atomic_write", "atomic_write_many", "fill_staged"]
+__all__ = ["FileSet", "StagedWriter", "atomic_write", "atomic_write_many", "fill_staged"]
 
 
 def _reserve(path: Path) -> str:
@@ -50,6 +51,56 @@ def fill_staged(tmp: str | Path, data: bytes | Iterable[bytes], *, target: str |
     except OSError as err:
         raise ExportError(f"cannot write {target}: {err.strerror}") from err
     return size
+
+
+class StagedWriter:
+    """Writes files piece by piece into reserved temp files, several open at once.
+
+    For exporters that make two files in one pass (Turtle and N-Triples): each piece
+    goes to its file as soon as it exists. :meth:`close` flushes every file to disk;
+    the temp files themselves belong to the :class:`FileSet` that reserved them.
+    """
+
+    def __init__(self) -> None:
+        self._open: dict[str, tuple[BinaryIO, Path]] = {}
+        self.sizes: dict[str, int] = {}
+
+    def write(self, tmp: str, data: bytes, *, target: Path) -> None:
+        """Append ``data`` to the temp file ``tmp`` (staged for ``target``)."""
+        try:
+            if tmp not in self._open:
+                self._open[tmp] = (open(tmp, "wb"), target)  # noqa: SIM115 - closed in close()
+                self.sizes[tmp] = 0
+            self.sizes[tmp] += self._open[tmp][0].write(data)
+        except OSError as err:
+            raise ExportError(f"cannot write {target}: {err.strerror}") from err
+
+    def close(self) -> None:
+        """Flush every file to disk and close it.
+
+        Raises:
+            ExportError: a file could not be flushed (the disk is full).
+        """
+        failure: ExportError | None = None
+        for tmp, (handle, target) in self._open.items():
+            try:
+                handle.flush()
+                os.fsync(handle.fileno())
+                os.chmod(tmp, 0o644)
+            except OSError as err:
+                failure = failure or ExportError(f"cannot write {target}: {err.strerror}")
+            finally:
+                handle.close()
+        self._open.clear()
+        if failure is not None:
+            raise failure
+
+    def abort(self) -> None:
+        """Close every file without flushing it to disk (the build failed: they go away)."""
+        for handle, _ in self._open.values():
+            with contextlib.suppress(OSError):
+                handle.close()
+        self._open.clear()
 
 
 def _stage(path: Path, data: bytes) -> str:
@@ -97,7 +148,7 @@ class FileSet:
         self._staged.append((_stage(target, data), target))
 
     def reserve(self, path: str | Path) -> str:
-        """Stage an empty temp file for ``path`` and return its name, to fill with :func:`fill_staged`.
+        """Stage an empty temp file for ``path``; return its name, to fill with :class:`StagedWriter`.
 
         For files rendered elsewhere (another process): the set knows every temp file
         before any is written, so a failure anywhere still deletes them all.

@@ -253,3 +253,27 @@ def test_a_build_that_fails_midway_leaves_the_previous_exports(
     with pytest.raises(UnsupportedAttributeError):
         build_exports(default_kb, out, views=False)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # no temp file left either
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_full_disk_during_a_build_leaves_the_previous_exports(
+    tmp_path: Path, monkeypatch, default_kb, jobs
+):
+    from kg.build import build_exports
+
+    out = tmp_path / "out"
+    build_exports(default_kb, out, views=False, jobs=jobs)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    real_fsync = os.fsync
+    calls = []
+
+    def full_on_second(fd: int) -> None:
+        calls.append(fd)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", full_on_second)
+    with pytest.raises(ExportError, match="No space left on device"):
+        build_exports(default_kb, out, views=False, jobs=jobs)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # and no temp file left
