@@ -11,7 +11,6 @@ several values joined by ``"; "``.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
@@ -53,19 +52,39 @@ def to_networkx(triples: Iterable[Triple]) -> nx.MultiDiGraph:
     """Project RDF triples onto a ``MultiDiGraph`` with scalar attributes only.
 
     Node ids are the resources' IRIs; nodes and edges are added in sorted order, so the
-    same triples always give the same graph (and the same GraphML bytes).
+    same triples always give the same graph (and the same GraphML bytes). Nodes and
+    edges go in with ``add_nodes_from``/``add_edges_from`` (one call each, not one per
+    item: a large build has millions), and each subject's statements are read as a
+    slice of the canonical list rather than copied into lists of their own.
     """
-    types: dict[str, list[str]] = defaultdict(list)
-    by_subject: dict[str, list[tuple[str, str | Lit]]] = defaultdict(list)
+    ordered = canonical_triples(triples)
+    # The canonical order (by subject, rdf:type first, then predicate and object): each
+    # subject's statements are one run of the list, in the order of nodes' joined values
+    # and of edges.
+    types: dict[str, list[str]] = {}
+    span: dict[str, tuple[int, int]] = {}
     paper_of_authorship: dict[str, str] = {}
-    # The canonical order (by subject, rdf:type first, then predicate and object), which
-    # a build passes already sorted: the order of nodes' joined values and of edges.
-    for s, p, o in canonical_triples(triples):
-        if p == RDF_TYPE and isinstance(o, str):
-            types[s].append(o)
-        elif p == LKG + "authorship" and isinstance(o, str):
-            paper_of_authorship[o] = s
-        by_subject[s].append((p, o))
+    authorship = LKG + "authorship"
+    start, total = 0, len(ordered)
+    while start < total:
+        subject = ordered[start][0]
+        end = start
+        classes: list[str] = []
+        while end < total and ordered[end][0] == subject:
+            _, p, o = ordered[end]
+            if p == RDF_TYPE and isinstance(o, str):
+                classes.append(o)
+            elif p == authorship and isinstance(o, str):
+                paper_of_authorship[o] = subject
+            end += 1
+        if classes:
+            types[subject] = classes
+        span[subject] = (start, end)
+        start = end
+
+    def statements(iri: str) -> list[Triple]:
+        first, last = span.get(iri, (0, 0))
+        return ordered[first:last]
 
     kinds: dict[str, str] = {}
     for iri, classes in types.items():
@@ -73,38 +92,39 @@ def to_networkx(triples: Iterable[Triple]) -> nx.MultiDiGraph:
             if cls in classes:
                 kinds[iri] = kind
                 break
+    names: dict[str, str] = {}  # predicate IRI -> its local name, computed once each
+
+    def name_of(iri: str) -> str:
+        found = names.get(iri)
+        if found is None:
+            found = names[iri] = local_name(iri)
+        return found
 
     graph = nx.MultiDiGraph()
+    nodes: list[tuple[str, dict[str, Any]]] = []
     for iri in sorted(kinds):
         attrs: dict[str, Any] = {"kind": kinds[iri], "label": ""}
-        values: dict[str, list[str | Lit]] = defaultdict(list)
-        for p, o in by_subject[iri]:
+        values: dict[str, list[str | Lit]] = {}
+        for _, p, o in statements(iri):
             if p == RDFS_LABEL and isinstance(o, Lit):
                 attrs["label"] = o.value
             elif isinstance(o, Lit) or (o not in types and p not in _SKIP_PREDICATES):
-                values[local_name(p)].append(o)
+                values.setdefault(name_of(p), []).append(o)
         for name, found in values.items():
             only = found[0]
             if len(found) == 1 and isinstance(only, Lit) and only.datatype == XSD_INTEGER:
                 attrs[name] = int(only.value)
             else:
                 attrs[name] = "; ".join(v.value if isinstance(v, Lit) else v for v in found)
-        graph.add_node(iri, **attrs)
+        nodes.append((iri, attrs))
+    graph.add_nodes_from(nodes)
+    del nodes
 
-    def add_edge(u: str, v: str, relation: str, **extra: Any) -> None:
-        graph.add_edge(
-            u,
-            v,
-            key=f"{relation}:{extra.get('position', '')}".rstrip(":"),
-            relation=relation,
-            **extra,
-        )
-
+    edges: list[tuple[str, str, str, dict[str, Any]]] = []
     assertions: dict[tuple[str, str, str], dict[str, str]] = {}
     for iri, classes in sorted(types.items()):
-        props = by_subject[iri]
         if LKG + "Authorship" in classes:
-            fields = {local_name(p): o for p, o in props}
+            fields = {name_of(p): o for _, p, o in statements(iri)}
             paper = paper_of_authorship[iri]
             person, position, written = (
                 fields.get("person"),
@@ -112,15 +132,20 @@ def to_networkx(triples: Iterable[Triple]) -> nx.MultiDiGraph:
                 fields.get("nameAsWritten"),
             )
             if isinstance(person, str) and isinstance(position, Lit) and isinstance(written, Lit):
-                add_edge(
-                    paper,
-                    person,
-                    "creator",
-                    position=int(position.value),
-                    name_as_written=written.value,
+                edges.append(
+                    (
+                        paper,
+                        person,
+                        f"creator:{position.value}",
+                        {
+                            "relation": "creator",
+                            "position": int(position.value),
+                            "name_as_written": written.value,
+                        },
+                    )
                 )
         elif LKG + "LineageAssertion" in classes:
-            fields = {local_name(p): o for p, o in props}
+            fields = {name_of(p): o for _, p, o in statements(iri)}
             newer, older, rel = (
                 fields.get("newer"),
                 fields.get("older"),
@@ -133,15 +158,12 @@ def to_networkx(triples: Iterable[Triple]) -> nx.MultiDiGraph:
                     "source": source if isinstance(source, str) else "",
                 }
 
+    creator = PREFIXES["dcterms"] + "creator"
     for s in sorted(kinds):
-        for p, o in by_subject[s]:
-            if (
-                isinstance(o, Lit)
-                or o not in kinds
-                or p in _SKIP_PREDICATES
-                or p == PREFIXES["dcterms"] + "creator"
-            ):
+        for _, p, o in statements(s):
+            if isinstance(o, Lit) or o not in kinds or p in _SKIP_PREDICATES or p == creator:
                 continue
-            name = local_name(p)
-            add_edge(s, o, name, **assertions.get((s, o, name), {}))
+            name = name_of(p)
+            edges.append((s, o, name, {"relation": name, **assertions.get((s, o, name), {})}))
+    graph.add_edges_from(edges)
     return graph
