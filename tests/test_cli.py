@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -194,3 +195,34 @@ def test_unexpected_errors_are_not_swallowed(monkeypatch):
     result = runner.invoke(app, ["stats", str(DEFAULT_LIST)])
     assert result.exit_code == 1
     assert isinstance(result.exception, RuntimeError)
+
+
+def _kg_script(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The installed console script, in a process of its own (as users run it)."""
+    import shutil
+    import sys
+
+    script = Path(sys.executable).parent / "kg"
+    assert script.exists() or shutil.which("kg"), "the kg console script is installed"
+    return subprocess.run(
+        [str(script if script.exists() else "kg"), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_the_console_script_exits_with_the_commands_code_and_all_its_output(
+    one_list: Path, tmp_path: Path
+):
+    done = _kg_script("build", str(one_list), "--out", str(tmp_path / "out"), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.rstrip().splitlines()[-1].startswith("Wrote 9 files to ")
+    assert (tmp_path / "out" / "graph.ttl").stat().st_size > 0
+    failed = _kg_script("build", str(tmp_path / "missing.md"), cwd=tmp_path)
+    assert failed.returncode == 1
+    assert failed.stderr.startswith("Error: ") and "missing.md" in failed.stderr
+    usage = _kg_script("build", "--jobs", "0", cwd=tmp_path)
+    assert usage.returncode == 2 and "--jobs" in usage.stderr
+    assert _kg_script("--help", cwd=tmp_path).stdout.count("build") >= 1

@@ -51,17 +51,26 @@ def build(
         kg build my-list.md --out out # one list alone, no curated data
     """
     from kg.build import BuildReport, build_exports
+    from kg.gc_pause import gc_paused
     from kg.namespaces import DEFAULT_BASE, Namespaces
     from kg.stats import compute_stats
 
     start = time.perf_counter()
-    kb = load_inputs(lists, curation, jobs=jobs)
-    print_warnings(kb)
-    report = BuildReport()
-    build_exports(
-        kb, out, namespaces=Namespaces(base or DEFAULT_BASE), views=views, report=report, jobs=jobs
-    )
-    stats = compute_stats(kb)
+    # Paused for the whole command, not only inside the library's stages: between them
+    # (warnings, summary) a collection would walk every object of the build for nothing.
+    with gc_paused():
+        kb = load_inputs(lists, curation, jobs=jobs)
+        print_warnings(kb)
+        report = BuildReport()
+        build_exports(
+            kb,
+            out,
+            namespaces=Namespaces(base or DEFAULT_BASE),
+            views=views,
+            report=report,
+            jobs=jobs,
+        )
+        stats = compute_stats(kb)
     rows = [(kind, str(n)) for kind, n in stats.counts.items()] + [("triples", str(report.triples))]
     typer.echo(columns(rows))
     typer.echo(f"Wrote {len(report.files)} files to {out}/ in {time.perf_counter() - start:.2f} s")
