@@ -95,8 +95,8 @@ def _median_stages(runs: list[dict[str, Any]]) -> dict[str, float | None]:
     return out
 
 
-def bench_size(papers: int, args: argparse.Namespace) -> dict[str, Any]:
-    """Every measurement for one corpus size."""
+def bench_builds(papers: int, args: argparse.Namespace) -> list[dict[str, Any]]:
+    """The whole-process ``kg build`` runs of one size: timed runs, then one sampled run."""
     folder = args.out / str(papers)
     list_path = folder / "list.md"
     if not list_path.exists():
@@ -149,6 +149,17 @@ def bench_size(papers: int, args: argparse.Namespace) -> dict[str, Any]:
             f"{run['peak_mib']:.0f} MiB RSS",
             flush=True,
         )
+    return builds
+
+
+def bench_size(papers: int, args: argparse.Namespace) -> dict[str, Any]:
+    """Every measurement for one corpus size."""
+    folder = args.out / str(papers)
+    list_path = folder / "list.md"
+    runs = args.runs if papers < 100_000 else args.runs_large
+    views = papers <= args.views_max
+    exports = folder / "exports"
+    builds = bench_builds(papers, args)
     stage_cmd = [
         sys.executable,
         str(HERE / "stages.py"),
@@ -494,6 +505,16 @@ def main() -> None:
         "--rerun-baseline", action="store_true", help="only rerun rdflib exports for --sizes; merge"
     )
     parser.add_argument(
+        "--merge",
+        action="store_true",
+        help="keep the other sizes of the saved results; replace only --sizes (and kg --help)",
+    )
+    parser.add_argument(
+        "--builds-only",
+        action="store_true",
+        help="with --merge: measure only the whole-process builds; keep the saved stages",
+    )
+    parser.add_argument(
         "--skip-exports",
         nargs="*",
         default=[],
@@ -518,9 +539,18 @@ def main() -> None:
         },
         "sizes": [],
     }
+    previous_sizes: dict[int, dict[str, Any]] = {}
+    if args.merge and saved.exists():
+        previous = json.loads(saved.read_text())
+        previous_sizes = {s["papers"]: s for s in previous["sizes"]}
+        results["sizes"] = [s for s in previous["sizes"] if s["papers"] not in args.sizes]
+        results["merged_from"] = previous["env"]
     for papers in args.sizes:
         print(f"{papers} papers", flush=True)
-        results["sizes"].append(bench_size(papers, args))
+        if args.builds_only and papers in previous_sizes:
+            results["sizes"].append(previous_sizes[papers] | {"builds": bench_builds(papers, args)})
+        else:
+            results["sizes"].append(bench_size(papers, args))
         saved.write_text(json.dumps(results, indent=1))
     results["help"] = bench_help()
     saved.write_text(json.dumps(results, indent=1))
