@@ -315,8 +315,15 @@ def render_tables(results: dict[str, Any]) -> str:
     sizes = sorted(results["sizes"], key=lambda s: s["papers"])
     out: list[str] = []
     env = results["env"]
+    merged = results.get("merged_from")
+    also = (
+        f" Sizes {', '.join(f'{n:,}' for n in results.get('remeasured', []))} re-measured then; "
+        f"the rest from the run of {merged['date']}."
+        if merged
+        else ""
+    )
     out.append(
-        f"Measured {env['date']} on {env['machine']}; Python {env['python']}. Wall times are medians over the runs shown.\n"
+        f"Measured {env['date']} on {env['machine']}; Python {env['python']}.{also} Wall times are medians over the runs shown.\n"
     )
     out.append("### Whole process: `kg build LIST --curation DIR --out DIR`\n")
     out.append(
@@ -545,6 +552,7 @@ def main() -> None:
         previous_sizes = {s["papers"]: s for s in previous["sizes"]}
         results["sizes"] = [s for s in previous["sizes"] if s["papers"] not in args.sizes]
         results["merged_from"] = previous["env"]
+        results["remeasured"] = list(args.sizes)
     for papers in args.sizes:
         print(f"{papers} papers", flush=True)
         if args.builds_only and papers in previous_sizes:
