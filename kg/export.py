@@ -11,7 +11,7 @@ reader fetch a URL), and is checked in the tests against Oxigraph's and rdflib's
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import pyoxigraph as ox
 
@@ -23,6 +23,7 @@ from kg.store import to_oxigraph_triples
 __all__ = [
     "CanonicalTriples",
     "canonical_triples",
+    "subject_runs",
     "jsonld_chunks",
     "ntriples_of_turtle",
     "to_jsonld",
@@ -67,21 +68,31 @@ def canonical_triples(triples: Iterable[Triple]) -> CanonicalTriples:
     del shared, share
     items.sort(key=_subject)
     out = CanonicalTriples()
-    start, total = 0, len(items)
-    while start < total:
-        subject = items[start][0]
-        end = start + 1
-        while end < total and items[end][0] == subject:
-            end += 1
+    for _, start, end in subject_runs(items):
         group = sorted(items[start:end], key=_order)
         out.append(group[0])
         out.extend(t for t, before in zip(group[1:], group, strict=False) if t != before)
-        start = end
     return out
 
 
 def _subject(triple: Triple) -> str:
     return triple[0]
+
+
+def subject_runs(triples: Sequence[Triple]) -> Iterator[tuple[str, int, int]]:
+    """``(subject, start, end)`` of each run of one subject in ``triples`` (grouped by subject).
+
+    >>> list(subject_runs([("a", "p", "x"), ("a", "q", "y"), ("b", "p", "x")]))
+    [('a', 0, 2), ('b', 2, 3)]
+    """
+    start, total = 0, len(triples)
+    while start < total:
+        subject = triples[start][0]
+        end = start + 1
+        while end < total and triples[end][0] == subject:
+            end += 1
+        yield subject, start, end
+        start = end
 
 
 def to_ntriples(triples: Iterable[Triple]) -> bytes:
@@ -112,16 +123,7 @@ def turtle_and_ntriples_chunks(triples: CanonicalTriples) -> Iterator[tuple[byte
     Raises:
         ExportError: an N-Triples piece is out of order (a bug: nothing is written).
     """
-    groups: list[tuple[bytes, int, int]] = []
-    start, total = 0, len(triples)
-    while start < total:
-        subject = triples[start][0]
-        end = start + 1
-        while end < total and triples[end][0] == subject:
-            end += 1
-        groups.append((f"<{subject}>".encode(), start, end))
-        start = end
-    groups.sort()
+    groups = sorted((f"<{s}>".encode(), start, end) for s, start, end in subject_runs(triples))
     prefixes = dict(sorted(PREFIXES.items()))
     last = b""
     for first in range(0, len(groups), _SUBJECTS_PER_CHUNK):

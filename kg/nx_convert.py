@@ -16,7 +16,7 @@ from typing import Any
 
 import networkx as nx
 
-from kg.export import canonical_triples
+from kg.export import canonical_triples, subject_runs
 from kg.namespaces import LKG, PREFIXES
 from kg.rdf import RDF_TYPE, RDFS_LABEL, XSD_INTEGER, Lit, Triple
 
@@ -65,22 +65,16 @@ def to_networkx(triples: Iterable[Triple]) -> nx.MultiDiGraph:
     span: dict[str, tuple[int, int]] = {}
     paper_of_authorship: dict[str, str] = {}
     authorship = LKG + "authorship"
-    start, total = 0, len(ordered)
-    while start < total:
-        subject = ordered[start][0]
-        end = start
+    for subject, start, end in subject_runs(ordered):
         classes: list[str] = []
-        while end < total and ordered[end][0] == subject:
-            _, p, o = ordered[end]
+        for _, p, o in ordered[start:end]:
             if p == RDF_TYPE and isinstance(o, str):
                 classes.append(o)
             elif p == authorship and isinstance(o, str):
                 paper_of_authorship[o] = subject
-            end += 1
         if classes:
             types[subject] = classes
         span[subject] = (start, end)
-        start = end
 
     def statements(iri: str) -> list[Triple]:
         first, last = span.get(iri, (0, 0))
