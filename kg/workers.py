@@ -48,8 +48,34 @@ def _native_threads() -> int:
         return threading.active_count()
 
 
+def _memory_available() -> int | None:
+    """Bytes the kernel could give this process without swapping (Linux), else None."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def _resident() -> int | None:
+    """This process's resident memory in bytes (Linux), else None."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def available_jobs(requested: int | None = None) -> int:
     """How many processes a build may use now: 1 unless forking is possible and safe.
+
+    Forking is also declined when the machine has less memory free than this process
+    holds: a child copies every page it writes to, and reading a Python object writes
+    its reference count, so in the worst case it needs as much again. One process is
+    slower; running out of memory would lose the build.
 
     Args:
         requested: An explicit cap (``kg build --jobs``); ``None`` reads ``KG_JOBS``, then
@@ -65,6 +91,9 @@ def available_jobs(requested: int | None = None) -> int:
     if requested is not None and requested < 1:
         raise KgError(f"the number of jobs must be at least 1, not {requested}")
     if not hasattr(os, "fork") or sys.platform == "darwin" or _native_threads() > 1:
+        return 1
+    free, held = _memory_available(), _resident()
+    if free is not None and held is not None and free < held:
         return 1
     cpus = _cpu_count()
     return max(1, min(cpus, requested) if requested is not None else cpus)

@@ -134,3 +134,23 @@ def test_a_failure_in_either_process_leaves_the_previous_exports(
     with pytest.raises(ExportError, match="boom"):
         build_exports(default_kb, out, views=False, jobs=2)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # no temp file left
+
+
+def test_no_fork_when_the_machine_has_less_memory_free_than_this_process_holds(monkeypatch):
+    import kg.workers as workers
+
+    monkeypatch.setattr(workers, "_memory_available", lambda: 10 * 2**20)
+    monkeypatch.setattr(workers, "_resident", lambda: 500 * 2**20)
+    assert available_jobs(2) == 1
+    assert run_concurrently([os.getpid, os.getpid], jobs=2) == [os.getpid()] * 2
+    monkeypatch.setattr(workers, "_memory_available", lambda: 8 * 2**30)
+    assert available_jobs(2) == min(2, workers._cpu_count())
+
+
+def test_memory_readings_are_plausible_here():
+    import kg.workers as workers
+
+    free, held = workers._memory_available(), workers._resident()
+    if sys.platform.startswith("linux"):
+        assert free is not None and free > 0
+        assert held is not None and 10 * 2**20 < held < 64 * 2**30
