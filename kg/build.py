@@ -1,9 +1,11 @@
 """``kg build``: a knowledge base -> every export file, all replaced or none.
 
-Each file is staged to a temp file beside its target as soon as it is rendered (so a
-large build never holds every output in memory at once); only when every file has been
-produced are they all renamed into place. A failure while rendering or writing
-therefore leaves the previous exports untouched.
+Exporters yield ``(file name, piece)``; each piece is appended to a temp file beside its
+target as soon as it exists, so a large build never holds an output whole in memory;
+only when every file has been produced are they all renamed into place. A failure while
+rendering or writing therefore leaves the previous exports untouched. The RDF files and
+the graph files (GraphML, views) are two independent branches, rendered in two
+processes at once where :mod:`kg.workers` may fork.
 """
 
 from __future__ import annotations
