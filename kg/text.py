@@ -51,6 +51,8 @@ def fold(value: str) -> str:
     >>> fold("Alizée PACE")
     'alizee pace'
     """
+    if value.isascii():  # NFKD leaves ASCII as it is, and it has no combining marks
+        return value.casefold()
     decomposed = unicodedata.normalize("NFKD", value)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return stripped.casefold()

@@ -138,3 +138,15 @@ def test_clean_text_shortcut_changes_nothing(value, collapse_space):
     assert clean_text(value, collapse_space=collapse_space) == _clean(
         value, collapse_space=collapse_space
     )
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(max_size=20) | st.text(alphabet="AbZ -.'\u00e9e\u0301\u00df\u0130", max_size=20))
+def test_fold_shortcut_for_ascii_matches_the_unicode_path(value):
+    import unicodedata
+
+    from kg.text import fold
+
+    decomposed = unicodedata.normalize("NFKD", value)
+    expected = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    assert fold(value) == expected
