@@ -256,6 +256,23 @@ class _Declined(Exception):
     """The fast path cannot promise the reference path's answer for this input."""
 
 
+def _track(event: Any, kind: type, flow_level: int, depth: int) -> tuple[int, int]:
+    """Check a scalar, or count a collection opening: the new ``(flow_level, depth)``.
+
+    Raises:
+        _Declined: nesting deeper than ``_MAX_DEPTH`` (the reference path says where).
+    """
+    if kind is ScalarEvent:
+        _check_flow_scalar(event, flow_level)
+    elif kind is MappingStartEvent or kind is SequenceStartEvent:
+        depth += 1
+        if depth > _MAX_DEPTH:
+            raise _Declined
+        if event.flow_style:
+            flow_level += 1
+    return flow_level, depth
+
+
 def _check_flow_scalar(event: Any, flow_level: int) -> None:
     """Decline a plain scalar holding ``?`` in a flow collection.
 
@@ -329,15 +346,9 @@ class _Pass:
                 if flow_level:
                     flow_level -= 1
                 continue
-            if kind is ScalarEvent:
-                _check_flow_scalar(event, flow_level)
-            elif kind is MappingStartEvent or kind is SequenceStartEvent:
+            if kind is MappingStartEvent or kind is SequenceStartEvent:
                 inner += 1
-                depth += 1
-                if depth > _MAX_DEPTH:
-                    raise _Declined
-                if event.flow_style:
-                    flow_level += 1
+            flow_level, depth = _track(event, kind, flow_level, depth)
             try:
                 self.check_node(event)
             except yaml.MarkedYAMLError as err:
@@ -375,14 +386,7 @@ class _Pass:
                     )
                     composing = True
                 continue
-            if kind is ScalarEvent:
-                _check_flow_scalar(event, flow_level)
-            elif kind is MappingStartEvent or kind is SequenceStartEvent:
-                depth += 1
-                if depth > _MAX_DEPTH:
-                    raise _Declined
-                if event.flow_style:
-                    flow_level += 1
+            flow_level, depth = _track(event, kind, flow_level, depth)
             try:
                 self.check_node(event)
             except yaml.MarkedYAMLError as err:
