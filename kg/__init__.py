@@ -5,7 +5,7 @@ The pipeline, in the order data flows::
     build_knowledge_base(lists, curation=...)  -> KnowledgeBase   (kg.pipeline)
     iter_triples(kb)                            -> RDF triples     (kg.rdf)
     to_rdflib(triples) / to_store(triples)      -> rdflib / Oxigraph (kg.store)
-    render_exports(kb) + write_exports(...)     -> exports/         (kg.build)
+    build_exports(kb, "exports")                -> exports/         (kg.build)
 
 Importing ``kg`` is cheap: heavy libraries load only when a function needs them.
 """

@@ -12,13 +12,13 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import BinaryIO
 
 from kg.errors import ExportError
 
-__all__ = ["FileSet", "StagedWriter", "atomic_write", "atomic_write_many", "fill_staged"]
+__all__ = ["FileSet", "StagedWriter", "atomic_write", "atomic_write_many"]
 
 
 def _reserve(path: Path) -> str:
@@ -29,28 +29,6 @@ def _reserve(path: Path) -> str:
         raise ExportError(f"cannot write {path}: {err.strerror}") from err
     os.close(fd)
     return tmp
-
-
-def fill_staged(tmp: str | Path, data: bytes | Iterable[bytes], *, target: str | Path) -> int:
-    """Write ``data`` (bytes, or pieces in order) into a reserved temp file and flush it to disk.
-
-    Returns:
-        The number of bytes written.
-
-    Raises:
-        ExportError: the disk is full or the file cannot be written (named by ``target``).
-    """
-    size = 0
-    try:
-        with open(tmp, "wb") as handle:
-            for chunk in [data] if isinstance(data, bytes) else data:
-                size += handle.write(chunk)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-    except OSError as err:
-        raise ExportError(f"cannot write {target}: {err.strerror}") from err
-    return size
 
 
 class StagedWriter:
@@ -106,9 +84,12 @@ class StagedWriter:
 def _stage(path: Path, data: bytes) -> str:
     """Write ``data`` to a fsynced temp file beside ``path``; return the temp file's name."""
     tmp = _reserve(path)
+    writer = StagedWriter()
     try:
-        fill_staged(tmp, data, target=path)
+        writer.write(tmp, data, target=path)
+        writer.close()
     except BaseException:
+        writer.abort()
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
