@@ -59,7 +59,7 @@ class ParseError(IngestError):
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Keyword-only arguments: the default pickling (``cls(*args)``) cannot rebuild it,
-        # and errors cross process boundaries in parallel builds (kg.workers).
+        # and errors cross process boundaries in parallel builds (kg.runtime.workers).
         return _rebuild, (type(self), self.message, self.source, self.line, self.column)
 
     def location(self) -> str:

@@ -48,7 +48,7 @@ class Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # Parsed models come back from worker processes pickled (kg.workers). pydantic's
+        # Parsed models come back from worker processes pickled (kg.runtime.workers). pydantic's
         # own pickling goes through __getstate__/__setstate__ with four attributes per
         # object, about 20x slower than this; a validated model needs no new validation.
         return _unpickle, (type(self), self.__dict__, self.__pydantic_fields_set__)

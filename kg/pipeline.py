@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from kg.curation import Curation, load_curation, resolve_curation
+from kg.curation.load import Curation, load_curation, resolve_curation
 from kg.errors import IngestError
-from kg.gc_pause import gc_paused
-from kg.identity import resolve_people
-from kg.ingest import ListDocument, read_markdown
+from kg.runtime.gc_pause import gc_paused
+from kg.ingest.identity import resolve_people
+from kg.ingest.markdown import ListDocument, read_markdown
 from kg.model import Category, Diagnostic, KnowledgeBase, Paper, PaperList
 
 __all__ = ["DEFAULT_DATA", "build_knowledge_base", "default_lists"]
@@ -47,7 +47,7 @@ def build_knowledge_base(
         lists: Markdown list files, in the order given (earlier lists win on conflicts).
         curation: A folder with ``methods.yaml``, ``lineage.yaml``, ``aliases.yaml``;
             ``None`` builds from the lists alone.
-        jobs: Processes a large list's parsing may use (see :mod:`kg.workers`).
+        jobs: Processes a large list's parsing may use (see :mod:`kg.runtime.workers`).
 
     Raises:
         IngestError: an input cannot be read.

@@ -20,7 +20,7 @@ from kg.cli.app import CurationOpt, app, handle_errors, load_inputs
 if TYPE_CHECKING:
     from typer._click import Context
 
-    from kg.suggest import Evaluation, Suggestion
+    from kg.lineage.suggest import Evaluation, Suggestion
 
 
 class _ShowByDefault(TyperGroup):
@@ -92,7 +92,7 @@ def show(
         kg lineage WizardMath
         kg lineage 2304.12244 --format mermaid > lineage.mmd
     """
-    from kg.lineage import lineage_of, to_json, to_mermaid, to_tree_text
+    from kg.lineage.walks import lineage_of, to_json, to_mermaid, to_tree_text
 
     result = lineage_of(load_inputs(lists, curation), name)
     if fmt is TreeFormat.JSON:
@@ -129,8 +129,8 @@ def suggest(
         kg lineage suggest --top 5
         kg lineage suggest --evaluate
     """
-    from kg.suggest import evaluate as run_evaluation
-    from kg.suggest import suggest as run_suggest
+    from kg.lineage.suggest import evaluate as run_evaluation
+    from kg.lineage.suggest import suggest as run_suggest
 
     kb = load_inputs(lists, curation)
     if evaluate:

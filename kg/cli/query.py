@@ -16,8 +16,8 @@ from kg.errors import KgError
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from kg.queries import Param
-    from kg.query import Binding, QueryResult
+    from kg.sparql.queries import Param
+    from kg.sparql.query import Binding, QueryResult
 
 
 class QueryFormat(StrEnum):
@@ -101,7 +101,7 @@ def query(
         kg query --list
         kg query --name papers-of-author --param author="Can Xu"
     """
-    from kg.queries import bind, parse_assignments
+    from kg.sparql.queries import bind, parse_assignments
 
     if show_list:
         typer.echo(_catalogue_text(), nl=False)
@@ -109,7 +109,7 @@ def query(
     text, declared = _query_text(text, file, name)
     bindings = bind(parse_assignments(params or []), declared)
     if endpoint is not None:
-        from kg.remote import query_endpoint
+        from kg.sparql.remote import query_endpoint
 
         if graph is not None or inputs:
             raise KgError("--endpoint queries the remote store; it takes no --graph or --input")
@@ -118,7 +118,7 @@ def query(
         result = _run_local(
             text, bindings, engine=engine, graph=graph, inputs=inputs, curation=curation
         )
-    from kg.query import ResultFormat, format_result
+    from kg.sparql.query import ResultFormat, format_result
 
     sys.stdout.buffer.write(format_result(result, ResultFormat(fmt.value)))
 
@@ -127,7 +127,7 @@ def _query_text(
     text: str | None, file: Path | None, name: str | None
 ) -> tuple[str, tuple[Param, ...] | None]:
     """The query text and its declared parameters (``None``: it declares none; any are literals)."""
-    from kg.queries import get_query, parse_header
+    from kg.sparql.queries import get_query, parse_header
 
     if sum(x is not None for x in (text, file, name)) != 1:
         raise KgError("give the query as an argument, with --file or with --name (exactly one)")
@@ -157,9 +157,9 @@ def _run_local(
     import pyoxigraph as ox
     import rdflib
 
-    from kg.query import load_graph_file, run_query, to_rdflib_graph
-    from kg.rdf import iter_triples
-    from kg.store import to_rdflib, to_store
+    from kg.sparql.query import load_graph_file, run_query, to_rdflib_graph
+    from kg.graph.rdf import iter_triples
+    from kg.graph.store import to_rdflib, to_store
 
     if graph is not None:
         if inputs or curation is not None:
@@ -169,7 +169,7 @@ def _run_local(
             to_rdflib_graph(store) if engine is EngineChoice.rdflib else store
         )
     else:
-        from kg.gc_pause import gc_paused
+        from kg.runtime.gc_pause import gc_paused
 
         start = time.perf_counter()
         with gc_paused():  # millions of objects that all stay alive: collections find nothing
@@ -189,7 +189,7 @@ _SLOW_BUILD_SECONDS = 5.0
 
 
 def _catalogue_text() -> str:
-    from kg.queries import catalogue
+    from kg.sparql.queries import catalogue
 
     queries = catalogue()
     width = max(len(q.name) for q in queries) + 2

@@ -17,9 +17,9 @@ if TYPE_CHECKING:
 def _graph_store(
     lists: list[Path] | None, curation: Path | None, graph_file: Path | None
 ) -> ox.Store:
-    from kg.query import load_graph_file
-    from kg.rdf import iter_triples
-    from kg.store import to_store
+    from kg.sparql.query import load_graph_file
+    from kg.graph.rdf import iter_triples
+    from kg.graph.store import to_store
 
     if graph_file is not None:
         if lists or curation is not None:
@@ -83,7 +83,7 @@ def serve(
     """
     import logging
 
-    from kg.endpoint import EndpointConfig, SparqlEndpoint, is_loopback
+    from kg.sparql.endpoint import EndpointConfig, SparqlEndpoint, is_loopback
 
     store = _graph_store(lists, curation, graph_file)
     config = EndpointConfig(
@@ -159,7 +159,7 @@ def push(
     """
     import pyoxigraph as ox
 
-    from kg.remote import push_graph
+    from kg.sparql.remote import push_graph
 
     store = _graph_store(lists, curation, graph_file)
     data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b""

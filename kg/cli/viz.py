@@ -46,9 +46,9 @@ def viz(
         kg viz                                   # data/ -> exports/*.html
         kg viz --focus "Can Xu" --depth 2        # exports/ego-can-xu.html
     """
-    from kg.build import write_exports
-    from kg.nx_convert import to_networkx
-    from kg.rdf import iter_triples
+    from kg.export.build import write_exports
+    from kg.graph.nx_convert import to_networkx
+    from kg.graph.rdf import iter_triples
     from kg.views import render_ego, render_views
 
     kb = load_inputs(lists, curation)

@@ -39,12 +39,12 @@ from pydantic import ValidationError
 
 from kg.errors import ParseError
 from kg.ingest.links import arxiv_id_of, link_kind
-from kg.inputs import read_input_text
+from kg.ingest.files import read_input_text
 from kg.model import Category, Diagnostic, Link, Model, Paper, PaperList, SourceRef
 from kg.text import clean_text, fold, slugify
 from kg.urls import InvalidUrlError, normalise_url
-from kg.venues import parse_badge, year_in_url
-from kg.workers import available_jobs, run_concurrently
+from kg.ingest.venues import parse_badge, year_in_url
+from kg.runtime.workers import available_jobs, run_concurrently
 
 __all__ = ["ListDocument", "parse_markdown", "read_markdown"]
 
@@ -109,7 +109,7 @@ def parse_markdown(text: str, *, source: str = "<string>", jobs: int | None = No
 
     The document is split into blocks first; the paragraphs' inline parsing (most of the
     time: markdown-it-py is pure Python) is then shared among ``jobs`` processes for a
-    large list (:mod:`kg.workers`), in contiguous runs of paragraphs whose results are
+    large list (:mod:`kg.runtime.workers`), in contiguous runs of paragraphs whose results are
     put back in document order, so the output is the same with any number of jobs.
 
     Args:

@@ -54,7 +54,7 @@ def render_views(kb: KnowledgeBase, graph: nx.MultiDiGraph) -> dict[str, bytes]:
 
     Args:
         kb: The knowledge base (for the headline counts and the page heading).
-        graph: Its networkx projection (:func:`kg.nx_convert.to_networkx`), which is
+        graph: Its networkx projection (:func:`kg.graph.nx_convert.to_networkx`), which is
             what the views draw.
     """
     from kg.stats import compute_stats

@@ -1,7 +1,7 @@
 """Curated knowledge in ``data/*.yaml``: methods, lineage and name aliases.
 
 Three optional files in a curation folder, each loaded strictly (see
-:mod:`kg.yaml_loader`) and validated with file:line errors:
+:mod:`kg.curation.strict_yaml`) and validated with file:line errors:
 
 ``methods.yaml``
     ``methods:`` a list of contributions (methods, datasets, models, benchmarks), each
@@ -31,7 +31,7 @@ from typing import Annotated, Generic, TypeVar
 from pydantic import Field
 
 from kg.errors import CurationError
-from kg.identity import AliasRules
+from kg.ingest.identity import AliasRules
 from kg.model import (
     CleanStr,
     Contribution,
@@ -46,7 +46,7 @@ from kg.model import (
     SourceRef,
     WorkRef,
 )
-from kg.yaml_loader import LineMap, load_yaml, validate
+from kg.curation.strict_yaml import LineMap, load_yaml, validate
 
 __all__ = ["Curation", "load_curation", "resolve_curation"]
 

@@ -7,7 +7,7 @@ Fuseki, GraphDB and any other SPARQL 1.1 store:
   SPARQL 1.1 Graph Store HTTP Protocol service, into its default graph or a named graph.
 - :func:`query_endpoint` sends a query with the SPARQL 1.1 Protocol (``POST``, form
   encoded) and reads SPARQL JSON/XML/TSV results or an RDF graph back into a
-  :class:`kg.query.QueryResult`, so every ``kg query`` output format works on it.
+  :class:`kg.sparql.query.QueryResult`, so every ``kg query`` output format works on it.
 
 The client is careful with what it talks to: http(s) URLs only, redirects are reported
 rather than followed (a POST is never replayed to another host), every request has a
@@ -21,7 +21,7 @@ query). Its terms are written by Oxigraph's N-Triples serialiser, which escapes 
 character that could end a literal, and the result is checked: it must parse to exactly
 the original query plus that one block with those terms, or nothing is sent. Values
 holding ``\\u`` escapes are refused (engines unescape them differently). Under the
-rules of :mod:`kg.queries` this gives the same rows as binding locally.
+rules of :mod:`kg.sparql.queries` this gives the same rows as binding locally.
 """
 
 from __future__ import annotations
@@ -39,8 +39,8 @@ from typing import IO, Any, NoReturn
 import pyoxigraph as ox
 
 from kg.errors import KgError, QueryError
-from kg.namespaces import PREFIXES
-from kg.query import Binding, QueryResult, check_query, parse_query, to_rdflib_term
+from kg.graph.namespaces import PREFIXES
+from kg.sparql.query import Binding, QueryResult, check_query, parse_query, to_rdflib_term
 
 __all__ = [
     "PushReport",

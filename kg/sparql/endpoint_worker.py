@@ -8,7 +8,7 @@ A worker also has a memory limit (``RLIMIT_AS``), dies with its server (Linux
 ``PR_SET_PDEATHSIG``), and reads at most ``max_rows + 1`` solutions of any result.
 
 Everything that touches untrusted query text happens here, under the time limit: the
-rdflib parse of :func:`kg.query.check_query`, the evaluation, the serialisation.
+rdflib parse of :func:`kg.sparql.query.check_query`, the evaluation, the serialisation.
 """
 
 from __future__ import annotations
@@ -30,16 +30,16 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import QueryError
-from kg.query import ResultFormat, format_graph, format_result, run_query
+from kg.sparql.query import ResultFormat, format_graph, format_result, run_query
 
 __all__ = ["Response", "WorkerPool", "answer", "negotiate"]
 
-log = logging.getLogger("kg.endpoint")
+log = logging.getLogger("kg.sparql.endpoint")
 
 TEXT = "text/plain; charset=utf-8"
 
 #: Media types of each result shape, in the server's order of preference, and the
-#: ``kg.query`` format (or RDF format name) each one is written in.
+#: ``kg.sparql.query`` format (or RDF format name) each one is written in.
 SOLUTION_TYPES = {
     "application/sparql-results+json": "json",
     "application/json": "json",
@@ -199,7 +199,7 @@ def worker_main(conn: Connection, graph_path: str, max_rows: int, memory_bytes: 
 
 
 class _Worker:
-    """One worker process, started with ``python -m kg.endpoint_worker`` over a socket pair.
+    """One worker process, started with ``python -m kg.sparql.endpoint_worker`` over a socket pair.
 
     A plain subprocess (not ``multiprocessing``'s spawn) never re-imports the caller's
     ``__main__``, so the endpoint works from any script, notebook or test runner.
@@ -207,12 +207,12 @@ class _Worker:
 
     def __init__(self, args: tuple[str, int, int]) -> None:
         parent, child = socket.socketpair()
-        package_root = str(Path(__file__).resolve().parent.parent)
+        package_root = str(Path(__file__).resolve().parents[2])
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "kg.endpoint_worker", str(child.fileno()), *map(str, args)],
+                [sys.executable, "-m", "kg.sparql.endpoint_worker", str(child.fileno()), *map(str, args)],
                 pass_fds=[child.fileno()],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
@@ -250,7 +250,7 @@ class WorkerPool:
     """A fixed number of worker processes, each with the graph in memory.
 
     Args:
-        graph_path: N-Triples file of the graph (see :func:`kg.endpoint.write_graph`).
+        graph_path: N-Triples file of the graph (see :func:`kg.sparql.endpoint.write_graph`).
         size: Number of workers, i.e. of queries evaluated at once.
         timeout: Seconds a query may run (parse, evaluation and serialisation) before
             its worker is killed.

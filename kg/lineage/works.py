@@ -4,8 +4,8 @@ Works are papers and curated contributions (methods, datasets, models, benchmark
 each known by a ref (``paper:KEY``, ``method:ID``, as in :class:`kg.model.WorkRef`).
 :class:`WorkGraph` indexes a :class:`~kg.model.KnowledgeBase` once: dates, the
 ``introduces`` links between papers and contributions, and the derivation links (curated
-lineage and ``variant_of``) both ways, so lineage trees (:mod:`kg.lineage`) and
-suggestions (:mod:`kg.suggest`) share one view. Finding a work by a name a person types
+lineage and ``variant_of``) both ways, so lineage trees (:mod:`kg.lineage.walks`) and
+suggestions (:mod:`kg.lineage.suggest`) share one view. Finding a work by a name a person types
 (a title fragment, an arXiv id, a method alias) lives here too: an ambiguous or unknown
 name is a :class:`~kg.errors.WorkLookupError` that lists candidates. Pure Python, no RDF.
 """

@@ -17,7 +17,7 @@ Parameters are bound as RDF terms by the engine itself, never spliced into the t
 Oxigraph substitutions (SEP-0007) or rdflib ``initBindings``. The two differ (Oxigraph
 requires a bound variable to be in the SELECT projection and does not enter
 sub-SELECTs; rdflib pre-binds everywhere), so queries that take parameters follow the
-rules in :mod:`kg.queries`, under which both give the same rows.
+rules in :mod:`kg.sparql.queries`, under which both give the same rows.
 
 Result formats are the W3C ones: SPARQL 1.1 Query Results JSON, CSV, TSV (and XML),
 all written by Oxigraph's serialisers whichever engine answered; ``table`` is a
@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from kg.errors import QueryError
-from kg.namespaces import PREFIXES
+from kg.graph.namespaces import PREFIXES
 
 if TYPE_CHECKING:
     import rdflib

@@ -1,7 +1,7 @@
 """``kg serve``: a read-only SPARQL 1.1 Protocol endpoint at ``/sparql``.
 
 The HTTP layer (stdlib ``http.server``) only reads and checks requests; queries run in
-the worker processes of :mod:`kg.endpoint_worker`, which enforce the time limit (by
+the worker processes of :mod:`kg.sparql.endpoint_worker`, which enforce the time limit (by
 killing the worker), the row cap and a memory limit. What this layer guards:
 
 - **Read-only.** Updates (``update=``, ``application/sparql-update``), ``LOAD``,
@@ -36,11 +36,11 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kg.endpoint_worker import Response, WorkerPool
+from kg.sparql.endpoint_worker import Response, WorkerPool
 
 __all__ = ["EndpointConfig", "SparqlEndpoint", "is_loopback", "write_graph"]
 
-log = logging.getLogger("kg.endpoint")
+log = logging.getLogger("kg.sparql.endpoint")
 
 _LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 _FORM = "application/x-www-form-urlencoded"

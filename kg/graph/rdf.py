@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from kg.model import ContributionKind, KnowledgeBase, LinkKind
-from kg.namespaces import LKG, PREFIXES, Namespaces
+from kg.graph.namespaces import LKG, PREFIXES, Namespaces
 
 __all__ = ["Lit", "Triple", "iter_triples", "lkg"]
 

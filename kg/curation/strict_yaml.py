@@ -49,7 +49,7 @@ from yaml.events import (
 from yaml.nodes import ScalarNode
 
 from kg.errors import ParseError
-from kg.inputs import read_input_text
+from kg.ingest.files import read_input_text
 
 _CParser: Callable[[str], Any] | None
 try:

@@ -16,9 +16,9 @@ from typing import Any
 
 import networkx as nx
 
-from kg.export import canonical_triples, subject_runs
-from kg.namespaces import LKG, PREFIXES
-from kg.rdf import RDF_TYPE, RDFS_LABEL, XSD_INTEGER, Lit, Triple
+from kg.export.rdf_formats import canonical_triples, subject_runs
+from kg.graph.namespaces import LKG, PREFIXES
+from kg.graph.rdf import RDF_TYPE, RDFS_LABEL, XSD_INTEGER, Lit, Triple
 
 __all__ = ["KIND_OF_CLASS", "local_name", "to_networkx"]
 

@@ -6,7 +6,7 @@ edges followed are the curated lineage edges (``newer <relation> older``) and
 paper to its contributions; it is not lineage, so it is followed only from the work asked
 about, and only where the contribution leads somewhere (WizardMath's Math Evol-Instruct
 is a variant of Evol-Instruct). This works on the :class:`~kg.model.KnowledgeBase`
-alone (through :class:`kg.works.WorkGraph`), pure Python, no RDF.
+alone (through :class:`kg.lineage.works.WorkGraph`), pure Python, no RDF.
 
 Trees are cycle-safe and each work is expanded once: a work reached a second time (a
 diamond, or a cycle in a hand-built knowledge base) is marked ``repeated`` and not
@@ -24,7 +24,7 @@ from typing import Any
 
 from kg.errors import WorkLookupError
 from kg.model import KnowledgeBase
-from kg.works import VARIANT_OF, Work, WorkGraph, find_works, first_seen, resolve_work
+from kg.lineage.works import VARIANT_OF, Work, WorkGraph, find_works, first_seen, resolve_work
 
 __all__ = [
     "INTRODUCES",
@@ -127,7 +127,7 @@ def ancestors(
     """What the work ``ref`` (``paper:KEY`` or ``method:ID``) builds on, nearest in time first.
 
     Args:
-        source: The knowledge base, or its :class:`~kg.works.WorkGraph` if already built.
+        source: The knowledge base, or its :class:`~kg.lineage.works.WorkGraph` if already built.
         ref: The work.
         bridges: Also follow ``introduces`` from ``ref`` to its contributions' lineage.
 
@@ -191,7 +191,7 @@ def _tree(
 
 
 def lineage_of(source: KnowledgeBase | WorkGraph, name: str) -> Lineage:
-    """Resolve ``name`` (see :meth:`kg.works.WorkGraph.find`) and return its lineage.
+    """Resolve ``name`` (see :meth:`kg.lineage.works.WorkGraph.find`) and return its lineage.
 
     Raises:
         WorkLookupError: none or several works match ``name``.

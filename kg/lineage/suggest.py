@@ -3,7 +3,7 @@
 Curating lineage by hand is slow; this ranks every ordered pair of papers (newer ->
 older) by cheap signals and explains each suggestion, so a curator can check the top
 ones first. Suggestions are never part of the curated graph: nothing here feeds
-:mod:`kg.rdf` or the exports.
+:mod:`kg.graph.rdf` or the exports.
 
 Signals (weights in :data:`WEIGHTS`; a pair's score is their sum):
 
@@ -45,7 +45,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from kg.model import KnowledgeBase
-from kg.works import Work, WorkGraph
+from kg.lineage.works import Work, WorkGraph
 
 __all__ = [
     "SIGNALS",

@@ -16,9 +16,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 import pyoxigraph as ox
 
 from kg.errors import ExportError
-from kg.namespaces import PREFIXES
-from kg.rdf import RDF_TYPE, XSD_INTEGER, Lit, Triple
-from kg.store import to_oxigraph_triples
+from kg.graph.namespaces import PREFIXES
+from kg.graph.rdf import RDF_TYPE, XSD_INTEGER, Lit, Triple
+from kg.graph.store import to_oxigraph_triples
 
 __all__ = [
     "CanonicalTriples",

@@ -1,4 +1,4 @@
-"""Filling RDF stores from :func:`kg.rdf.iter_triples`: rdflib for its API, Oxigraph for speed.
+"""Filling RDF stores from :func:`kg.graph.rdf.iter_triples`: rdflib for its API, Oxigraph for speed.
 
 Both functions take the same neutral triples, so the two stores hold the same statements
 by construction (tests check that they are isomorphic). Oxigraph (pyoxigraph) is the
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from kg.rdf import Lit, Triple
+from kg.graph.rdf import Lit, Triple
 
 if TYPE_CHECKING:
     import rdflib
@@ -66,7 +66,7 @@ def to_rdflib(triples: Iterable[Triple]) -> rdflib.Graph:
     """An rdflib ``Graph`` holding ``triples``, with the contract's prefixes bound."""
     import rdflib
 
-    from kg.namespaces import PREFIXES
+    from kg.graph.namespaces import PREFIXES
 
     graph = rdflib.Graph(bind_namespaces="none")
     for prefix, iri in PREFIXES.items():

@@ -5,7 +5,7 @@ target as soon as it exists, so a large build never holds an output whole in mem
 only when every file has been produced are they all renamed into place. A failure while
 rendering or writing therefore leaves the previous exports untouched. The RDF files and
 the graph files (GraphML, views) are two independent branches, rendered in two
-processes at once where :mod:`kg.workers` may fork.
+processes at once where :mod:`kg.runtime.workers` may fork.
 """
 
 from __future__ import annotations
@@ -16,16 +16,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from kg.atomic import FileSet, StagedWriter, atomic_write_many
+from kg.export.atomic import FileSet, StagedWriter, atomic_write_many
 from kg.errors import ExportError
-from kg.gc_pause import gc_paused
+from kg.runtime.gc_pause import gc_paused
 from kg.model import KnowledgeBase
-from kg.namespaces import Namespaces
-from kg.rdf import iter_triples
-from kg.workers import run_concurrently
+from kg.graph.namespaces import Namespaces
+from kg.graph.rdf import iter_triples
+from kg.runtime.workers import run_concurrently
 
 if TYPE_CHECKING:
-    from kg.export import CanonicalTriples
+    from kg.export.rdf_formats import CanonicalTriples
 
 T = TypeVar("T")
 
@@ -86,7 +86,7 @@ def _rdf_files(triples: CanonicalTriples, report: BuildReport) -> Iterator[tuple
     in memory (at 100,000 papers: 850 MB of N-Triples, 540 of JSON-LD, 330 of Turtle);
     Turtle and N-Triples pieces come in turns, made from the same terms.
     """
-    from kg.export import jsonld_chunks, turtle_and_ntriples_chunks
+    from kg.export.rdf_formats import jsonld_chunks, turtle_and_ntriples_chunks
 
     for turtle, ntriples in _timed_pieces(
         report, "turtle+ntriples", turtle_and_ntriples_chunks(triples)
@@ -101,8 +101,8 @@ def _graph_files(
     kb: KnowledgeBase, triples: CanonicalTriples, views: bool, report: BuildReport
 ) -> Iterator[tuple[str, bytes]]:
     """GraphML of the networkx projection, then the HTML views drawn from it."""
-    from kg.graphml import to_graphml
-    from kg.nx_convert import to_networkx
+    from kg.export.graphml import to_graphml
+    from kg.graph.nx_convert import to_networkx
 
     graph = _timed(report, "networkx", lambda: to_networkx(triples))
     yield EXPORT_FILES["graphml"], _timed(report, "graphml", lambda: to_graphml(graph))
@@ -116,7 +116,7 @@ def _graph_files(
 def _triples(
     kb: KnowledgeBase, namespaces: Namespaces | None, report: BuildReport
 ) -> CanonicalTriples:
-    from kg.export import canonical_triples
+    from kg.export.rdf_formats import canonical_triples
 
     # Sorted once here; every exporter (and to_networkx, which sorts its own way) accepts it.
     triples = _timed(report, "rdf", lambda: canonical_triples(iter_triples(kb, namespaces)))
@@ -174,7 +174,7 @@ def build_exports(
 
     The RDF files (Turtle, N-Triples, JSON-LD) and the graph files (networkx -> GraphML,
     views) are rendered at the same time in two processes when the machine has a second
-    core (:mod:`kg.workers`; ``jobs=1`` or ``KG_JOBS=1`` renders them one after the
+    core (:mod:`kg.runtime.workers`; ``jobs=1`` or ``KG_JOBS=1`` renders them one after the
     other). Each file is staged in a temp file reserved before rendering starts, as soon
     as it is rendered, so memory holds one output at a time per process, and a failure
     anywhere deletes every staged file; the targets change only once every file exists.

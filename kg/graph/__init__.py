@@ -1,0 +1,7 @@
+"""The knowledge base as a graph: RDF triples, stores, and the networkx projection.
+
+- :mod:`kg.graph.namespaces`: prefixes and IRI minting.
+- :mod:`kg.graph.rdf`: the mapping, knowledge base -> neutral triples (the public contract).
+- :mod:`kg.graph.store`: those triples into rdflib or Oxigraph.
+- :mod:`kg.graph.nx_convert`: the networkx projection the views and GraphML are made from.
+"""
