@@ -1,10 +1,10 @@
 """The plain rdflib path the benchmark compares against: Graph, its serialisers, its SPARQL.
 
-Same knowledge base, same triples (from :func:`kg.rdf.iter_triples`), but every stage after
+Same knowledge base, same triples (from :func:`kg.graph.rdf.iter_triples`), but every stage after
 that is what a project built only on rdflib would do: ``Graph.add`` for each triple,
 ``Graph.serialize`` for Turtle, N-Triples and JSON-LD, ``rdflib_to_networkx_multidigraph``
 plus networkx's GraphML writer, and ``Graph.query`` for SPARQL (through
-:func:`kg.query.run_query`, as the fast path; the first execution is reported apart). Ingest and identity resolution are LineageKG's own code
+:func:`kg.sparql.query.run_query`, as the fast path; the first execution is reported apart). Ingest and identity resolution are LineageKG's own code
 in both paths, so they are measured once, in the fast path.
 """
 
@@ -26,8 +26,8 @@ def _timed(fn: Callable[[], Any]) -> tuple[float, Any]:
 
 
 def graph_build(triples: list[Any]) -> tuple[float, Any]:
-    """An rdflib ``Graph`` from neutral triples, one ``add`` per triple (kg.store.to_rdflib)."""
-    from kg.store import to_rdflib
+    """An rdflib ``Graph`` from neutral triples, one ``add`` per triple (kg.graph.store.to_rdflib)."""
+    from kg.graph.store import to_rdflib
 
     return _timed(lambda: to_rdflib(triples))
 
@@ -43,7 +43,7 @@ def export_stages(
     import networkx as nx
     from rdflib.extras.external_graph_libs import rdflib_to_networkx_multidigraph
 
-    from kg.namespaces import PREFIXES
+    from kg.graph.namespaces import PREFIXES
 
     stages: dict[str, float | None] = {}
     outputs: dict[str, Any] = {}
@@ -91,13 +91,13 @@ def run_queries(
 ) -> dict[str, dict[str, float | None]]:
     """Median and first-execution seconds per query on rdflib's SPARQL engine.
 
-    Through :func:`kg.query.run_query`, like the fast path, so both pay the same query
+    Through :func:`kg.sparql.query.run_query`, like the fast path, so both pay the same query
     check and differ only in the engine. A query stopped by ``budget`` (SIGALRM; rdflib
     is pure Python, so the alarm interrupts it) is reported as ``None``.
     """
     from queries import consume
 
-    from kg.query import run_query
+    from kg.sparql.query import run_query
 
     out: dict[str, dict[str, float | None]] = {}
     previous = signal.signal(signal.SIGALRM, _alarm)

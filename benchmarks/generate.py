@@ -2,7 +2,7 @@
 
 Writes a folder that ``kg build`` reads exactly like ``data/``: one Markdown list in the
 awesome-list format of ``data/awesome-paper-list-synthetic-data.md`` plus a curation
-folder (``methods.yaml``, ``lineage.yaml``) in the schema of :mod:`kg.curation`.
+folder (``methods.yaml``, ``lineage.yaml``) in the schema of :mod:`kg.curation.load`.
 
 What is realistic about it (the shape, not the words):
 
@@ -18,7 +18,7 @@ What is realistic about it (the shape, not the words):
   and 30 % to Zipf-popular hubs; contributions with ``variant_of`` families and
   method-level ``extends`` edges.
 
-Limits: curated YAML is capped at 5 MiB by :mod:`kg.yaml_loader`, so lineage density
+Limits: curated YAML is capped at 5 MiB by :mod:`kg.curation.strict_yaml`, so lineage density
 defaults to 0.2 edges per paper (20k edges at 100k papers, a 3.1 MB file); hand-curated
 lineage is sparse in practice too.
 

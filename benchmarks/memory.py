@@ -1,7 +1,7 @@
 """Peak memory of a whole process tree, for builds that fork worker processes.
 
 ``os.wait4`` reports the peak RSS of the largest single process of a tree, not of the
-tree: a build that forks a second process (``kg.workers``) would look smaller than it
+tree: a build that forks a second process (``kg.runtime.workers``) would look smaller than it
 is. :class:`TreeMemory` samples, from a thread of the benchmark (never inside the
 measured process), every process of the tree every ``interval`` seconds and keeps the
 peaks of two sums:

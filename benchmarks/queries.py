@@ -1,4 +1,4 @@
-"""The SPARQL the benchmark times: the canned library (``kg/queries/*.rq``) and four more.
+"""The SPARQL the benchmark times: the canned library (``kg/sparql/queries/*.rq``) and four more.
 
 The representative queries follow the questions users ask of a paper graph: one author's
 papers (selective), the lineage ancestry of one paper (property path), the top authors
@@ -53,7 +53,7 @@ def probes(kb: KnowledgeBase, base: str) -> dict[str, str]:
     ``method``; ``query.param`` for a value one query needs, e.g. the most-derived-from
     paper for ``descendants``).
     """
-    from kg.namespaces import Namespaces
+    from kg.graph.namespaces import Namespaces
 
     ns = Namespaces(base)
     counts = Counter(a.person_key for a in kb.authorships)
@@ -100,7 +100,7 @@ def query_plan(kb: KnowledgeBase, base: str) -> dict[str, tuple[str, dict[str, A
     values = probes(kb, base)
     plan: dict[str, tuple[str, dict[str, Any]]] = {}
     try:
-        from kg.queries import bind, catalogue
+        from kg.sparql.queries import bind, catalogue
     except ImportError:  # no canned library in this checkout
         catalogue = None  # type: ignore[assignment]
     if catalogue is not None:
@@ -119,7 +119,7 @@ def query_plan(kb: KnowledgeBase, base: str) -> dict[str, tuple[str, dict[str, A
 
 
 def consume(result: Any) -> int:
-    """Read a :class:`kg.query.QueryResult` to the end; the number of rows or triples."""
+    """Read a :class:`kg.sparql.query.QueryResult` to the end; the number of rows or triples."""
     if result.form == "solutions":
         return sum(1 for _ in result.solutions())
     if result.form == "boolean":

@@ -7,7 +7,7 @@ ancestors, ...), ``--repeat`` times; the median is reported. rdflib gets a budge
 (SIGALRM, which stops it: it is pure Python); Oxigraph needs none. The rows of the two
 engines are compared on every query.
 
-Then the endpoint: the synthetic graph served by :class:`kg.endpoint.SparqlEndpoint`,
+Then the endpoint: the synthetic graph served by :class:`kg.sparql.endpoint.SparqlEndpoint`,
 each canned query over HTTP (SPARQL JSON), and a runaway query (a three-way cross
 product with COUNT) to show the time limit: status, seconds to the answer, whether the
 worker process is gone, and how long until a fresh worker is ready.
@@ -38,12 +38,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from kg.graph.rdf import iter_triples  # noqa: E402
+from kg.graph.store import to_oxigraph_triples, to_rdflib, to_store  # noqa: E402
 from kg.model import KnowledgeBase  # noqa: E402
 from kg.pipeline import build_knowledge_base  # noqa: E402
-from kg.queries import CannedQuery, bind, catalogue  # noqa: E402
-from kg.query import run_query  # noqa: E402
-from kg.rdf import iter_triples  # noqa: E402
-from kg.store import to_oxigraph_triples, to_rdflib, to_store  # noqa: E402
+from kg.sparql.queries import CannedQuery, bind, catalogue  # noqa: E402
+from kg.sparql.query import run_query  # noqa: E402
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
@@ -190,8 +190,8 @@ def http_get(url: str, query: str, timeout: float = 120) -> tuple[int, bytes]:
 
 
 def measure_endpoint(kb: KnowledgeBase, *, repeat: int, timeout: float) -> list[str]:
-    from kg.endpoint import EndpointConfig, SparqlEndpoint
-    from kg.remote import with_prefixes, with_values
+    from kg.sparql.endpoint import EndpointConfig, SparqlEndpoint
+    from kg.sparql.remote import with_prefixes, with_values
 
     probe = probes(kb)
     config = EndpointConfig(port=0, timeout=timeout, max_rows=10_000, workers=2)

@@ -403,7 +403,7 @@ def render_tables(results: dict[str, Any]) -> str:
     out.append(row + " |" + " |" * (2 * len(with_base)))
 
     out.append(
-        "\n### Queries (Oxigraph through `kg.query.run_query`; median of the warm executions: 6, or 2 from 100,000 papers; first execution apart)\n"
+        "\n### Queries (Oxigraph through `kg.sparql.query.run_query`; median of the warm executions: 6, or 2 from 100,000 papers; first execution apart)\n"
     )
     names = list(sizes[0]["fast"]["queries"])
     head = "| query | " + " | ".join(f"{s['papers']:,}" for s in sizes)

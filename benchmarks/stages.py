@@ -30,11 +30,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _knowledge_base(list_path: Path, curation: Path, stages: dict[str, float]) -> Any:
     import kg.pipeline as pipeline
-    from kg.curation import load_curation
-    from kg.ingest import read_markdown
+    from kg.curation.load import load_curation
+    from kg.ingest.markdown import read_markdown
 
     try:
-        from kg.gc_pause import gc_paused
+        from kg.runtime.gc_pause import gc_paused
     except ImportError:  # older checkouts: measure them as they were
         from contextlib import nullcontext as gc_paused  # type: ignore[assignment]
 
@@ -70,11 +70,11 @@ def _fast(args: argparse.Namespace) -> dict[str, Any]:
     import pyoxigraph as ox
     from queries import consume, query_plan
 
-    from kg.build import BuildReport, render_exports, write_exports
-    from kg.namespaces import DEFAULT_BASE, PREFIXES, Namespaces
-    from kg.query import run_query
-    from kg.rdf import iter_triples
-    from kg.store import to_store
+    from kg.export.build import BuildReport, render_exports, write_exports
+    from kg.graph.namespaces import DEFAULT_BASE, PREFIXES, Namespaces
+    from kg.graph.rdf import iter_triples
+    from kg.graph.store import to_store
+    from kg.sparql.query import run_query
 
     stages: dict[str, float] = {}
     kb = _knowledge_base(args.list, args.curation, stages)
@@ -106,7 +106,7 @@ def _fast(args: argparse.Namespace) -> dict[str, Any]:
             start = time.perf_counter()
             rows = consume(run_query(store, text, bindings=bindings))
             times.append(time.perf_counter() - start)
-        engine = []  # the same query on the store directly: no safety check, no kg.query layer
+        engine = []  # the same query on the store directly: no safety check, no kg.sparql.query layer
         substitutions = {ox.Variable(k): v for k, v in bindings.items()} or None
         for _ in range(args.query_runs):
             start = time.perf_counter()
@@ -149,8 +149,8 @@ def _rdflib(args: argparse.Namespace) -> dict[str, Any]:
     from baseline_rdflib import export_stages, graph_build, run_queries
     from queries import query_plan
 
-    from kg.namespaces import DEFAULT_BASE, Namespaces
-    from kg.rdf import iter_triples
+    from kg.graph.namespaces import DEFAULT_BASE, Namespaces
+    from kg.graph.rdf import iter_triples
 
     stages: dict[str, float | None] = {}
     shared: dict[str, float] = {}

@@ -151,16 +151,16 @@ def build_views(
         shared machine the CPU time is the steadier of the two), the size of each
         file written, and the cProfile summary of one render when ``profile`` is set.
     """
-    from kg.export import canonical_triples
-    from kg.gc_pause import gc_paused
-    from kg.nx_convert import to_networkx
+    from kg.export.rdf_formats import canonical_triples
+    from kg.graph.nx_convert import to_networkx
+    from kg.graph.rdf import iter_triples
     from kg.pipeline import build_knowledge_base
-    from kg.rdf import iter_triples
+    from kg.runtime.gc_pause import gc_paused
     from kg.views import render_views
 
     print(f"[{folder.name}] knowledge base and graph ...", file=sys.stderr, flush=True)
     kb = build_knowledge_base([folder / "list.md"], curation=folder)
-    with gc_paused():  # as kg.build does
+    with gc_paused():  # as kg.export.build does
         graph = to_networkx(canonical_triples(iter_triples(kb)))
     seconds: list[tuple[float, float]] = []
     files: dict[str, bytes] = {}

@@ -12,10 +12,10 @@ from pathlib import Path
 
 from kg.curation.load import Curation, load_curation, resolve_curation
 from kg.errors import IngestError
-from kg.runtime.gc_pause import gc_paused
 from kg.ingest.identity import resolve_people
 from kg.ingest.markdown import ListDocument, read_markdown
 from kg.model import Category, Diagnostic, KnowledgeBase, Paper, PaperList
+from kg.runtime.gc_pause import gc_paused
 
 __all__ = ["DEFAULT_DATA", "build_knowledge_base", "default_lists"]
 

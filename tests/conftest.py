@@ -7,10 +7,10 @@ from pathlib import Path
 import pyoxigraph
 import pytest
 
+from kg.graph.rdf import Triple, iter_triples
+from kg.graph.store import to_store
 from kg.model import KnowledgeBase
 from kg.pipeline import build_knowledge_base
-from kg.rdf import Triple, iter_triples
-from kg.store import to_store
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"

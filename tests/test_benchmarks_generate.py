@@ -11,7 +11,7 @@ from types import ModuleType
 
 import pytest
 
-from kg.identity import name_key
+from kg.ingest.identity import name_key
 from kg.model import KnowledgeBase
 from kg.pipeline import build_knowledge_base
 

@@ -19,10 +19,10 @@ from typing import Any
 import networkx as nx
 import pytest
 
+from kg.graph.nx_convert import to_networkx
+from kg.graph.rdf import iter_triples
 from kg.model import KnowledgeBase
-from kg.nx_convert import to_networkx
 from kg.pipeline import build_knowledge_base
-from kg.rdf import iter_triples
 from kg.views import render_ego, render_views
 from kg.views.catalog import CONTRIBUTION_KINDS
 from kg.views.lineage import LINEAGE_VIEW_RELATIONS

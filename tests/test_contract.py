@@ -6,9 +6,9 @@ import pyoxigraph
 import pytest
 import rdflib
 
-from kg.namespaces import LKG, PREFIXES
-from kg.query import run_query
-from kg.store import to_rdflib
+from kg.graph.namespaces import LKG, PREFIXES
+from kg.graph.store import to_rdflib
+from kg.sparql.query import run_query
 
 from .conftest import ROOT
 

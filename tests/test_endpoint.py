@@ -22,11 +22,11 @@ import pytest
 from SPARQLWrapper import CSV, JSON, POST, POSTDIRECTLY, TSV, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
-from kg.endpoint import EndpointConfig, SparqlEndpoint, is_loopback
-from kg.endpoint_worker import negotiate
-from kg.queries import bind, get_query
-from kg.query import run_query
-from kg.store import to_oxigraph_triples
+from kg.graph.store import to_oxigraph_triples
+from kg.sparql.endpoint import EndpointConfig, SparqlEndpoint, is_loopback
+from kg.sparql.endpoint_worker import negotiate
+from kg.sparql.queries import bind, get_query
+from kg.sparql.query import run_query
 
 from .conftest import ROOT
 

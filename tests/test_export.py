@@ -15,14 +15,14 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from kg.atomic import atomic_write
-from kg.build import EXPORT_FILES, render_exports
 from kg.errors import ExportError, UnsupportedAttributeError
-from kg.export import to_jsonld, to_ntriples, to_turtle
-from kg.graphml import to_graphml
-from kg.nx_convert import to_networkx
-from kg.rdf import Lit
-from kg.store import to_rdflib
+from kg.export.atomic import atomic_write
+from kg.export.build import EXPORT_FILES, render_exports
+from kg.export.graphml import to_graphml
+from kg.export.rdf_formats import to_jsonld, to_ntriples, to_turtle
+from kg.graph.nx_convert import to_networkx
+from kg.graph.rdf import Lit
+from kg.graph.store import to_rdflib
 
 from .conftest import ROOT
 
@@ -187,7 +187,7 @@ def test_killed_export_leaves_previous_file_intact(tmp_path: Path):
     target.write_bytes(b"<https://ex.org/a> <https://ex.org/b> <https://ex.org/c> .\n")
     code = (
         "import sys, os, signal\n"
-        "from kg.atomic import atomic_write\n"
+        "from kg.export.atomic import atomic_write\n"
         "real = os.fsync\n"
         "def kill(fd):\n"
         "    os.kill(os.getpid(), signal.SIGKILL)\n"
@@ -201,7 +201,7 @@ def test_killed_export_leaves_previous_file_intact(tmp_path: Path):
 
 
 def test_build_removes_temporaries_left_by_a_killed_write(tmp_path: Path):
-    from kg.build import write_exports
+    from kg.export.build import write_exports
 
     stale = tmp_path / ".graph.nt.abc123.tmp"
     stale.write_bytes(b"partial")
@@ -213,7 +213,7 @@ def test_build_removes_temporaries_left_by_a_killed_write(tmp_path: Path):
 
 
 def test_a_set_of_files_is_replaced_all_or_nothing(tmp_path: Path, monkeypatch):
-    from kg.atomic import atomic_write_many
+    from kg.export.atomic import atomic_write_many
 
     for name in ("a.nt", "b.nt", "c.nt"):
         (tmp_path / name).write_bytes(b"old")
@@ -239,8 +239,8 @@ def test_a_set_of_files_is_replaced_all_or_nothing(tmp_path: Path, monkeypatch):
 def test_a_build_that_fails_midway_leaves_the_previous_exports(
     tmp_path: Path, monkeypatch, default_kb
 ):
-    import kg.graphml
-    from kg.build import build_exports
+    import kg.export.graphml
+    from kg.export.build import build_exports
 
     out = tmp_path / "out"
     build_exports(default_kb, out, views=False)
@@ -249,7 +249,7 @@ def test_a_build_that_fails_midway_leaves_the_previous_exports(
     def broken(graph):
         raise UnsupportedAttributeError("boom")
 
-    monkeypatch.setattr(kg.graphml, "to_graphml", broken)
+    monkeypatch.setattr(kg.export.graphml, "to_graphml", broken)
     with pytest.raises(UnsupportedAttributeError):
         build_exports(default_kb, out, views=False)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # no temp file left either
@@ -259,7 +259,7 @@ def test_a_build_that_fails_midway_leaves_the_previous_exports(
 def test_a_full_disk_during_a_build_leaves_the_previous_exports(
     tmp_path: Path, monkeypatch, default_kb, jobs
 ):
-    from kg.build import build_exports
+    from kg.export.build import build_exports
 
     out = tmp_path / "out"
     build_exports(default_kb, out, views=False, jobs=jobs)

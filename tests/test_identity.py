@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.identity import AliasRules, name_key, resolve_people
+from kg.ingest.identity import AliasRules, name_key, resolve_people
 
 
 def people_by_variant(default_kb):

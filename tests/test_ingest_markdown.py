@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kg.errors import IngestError, ParseError
-from kg.ingest import parse_markdown, read_markdown
+from kg.ingest.markdown import parse_markdown, read_markdown
 from kg.model import LinkKind
 
 from .conftest import DEFAULT_LIST, ROOT

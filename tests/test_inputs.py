@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kg.errors import IngestError, ParseError
-from kg.inputs import read_input_text
+from kg.ingest.files import read_input_text
 
 
 def refused(path: Path) -> ParseError:

@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.errors import WorkLookupError
-from kg.lineage import (
+from kg.graph.namespaces import Namespaces
+from kg.lineage.walks import (
     Step,
     WorkGraph,
     ancestors,
@@ -27,8 +28,7 @@ from kg.lineage import (
     to_tree_text,
 )
 from kg.model import Evidence, KnowledgeBase, LineageEdge, Relation, SourceRef, WorkRef
-from kg.namespaces import Namespaces
-from kg.query import run_query
+from kg.sparql.query import run_query
 
 from .conftest import DATA, DEFAULT_LIST
 from .test_curation import METHODS, build, edge

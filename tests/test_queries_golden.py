@@ -12,9 +12,9 @@ import json
 import pyoxigraph
 import pytest
 
-from kg.queries import CannedQuery, bind, catalogue
-from kg.query import QueryResult, run_query
-from kg.store import to_rdflib
+from kg.graph.store import to_rdflib
+from kg.sparql.queries import CannedQuery, bind, catalogue
+from kg.sparql.query import QueryResult, run_query
 
 from .conftest import ROOT
 

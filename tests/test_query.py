@@ -1,4 +1,4 @@
-"""kg.query and kg.queries: refusals, safe parameters, the header grammar, W3C formats, engines."""
+"""kg.sparql.query and kg.sparql.queries: refusals, safe parameters, the header grammar, W3C formats, engines."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.errors import QueryError
-from kg.queries import (
+from kg.graph.store import to_rdflib
+from kg.sparql.queries import (
     CannedQuery,
     Param,
     ParamKind,
@@ -23,7 +24,7 @@ from kg.queries import (
     parse_assignments,
     parse_header,
 )
-from kg.query import (
+from kg.sparql.query import (
     QueryForm,
     QueryResult,
     ResultFormat,
@@ -34,7 +35,6 @@ from kg.query import (
     run_query,
     to_rdflib_graph,
 )
-from kg.store import to_rdflib
 
 runner = CliRunner()
 
@@ -292,7 +292,7 @@ def test_no_parameter_is_matched_through_a_property_path(query: CannedQuery):
     (``VALUES ?key { ... } ?s ?key ?work``)."""
     from rdflib.plugins.sparql import prepareQuery
 
-    from kg.namespaces import PREFIXES
+    from kg.graph.namespaces import PREFIXES
 
     algebra = prepareQuery(query.text, initNs=PREFIXES).algebra
     params = {rdflib.Variable(p.name) for p in query.params}

@@ -19,9 +19,9 @@ from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.errors import QueryError
-from kg.queries import CannedQuery, bind, catalogue, get_query
-from kg.query import ResultFormat, format_result, run_query
-from kg.remote import RemoteError, push_graph, query_endpoint, with_values
+from kg.sparql.queries import CannedQuery, bind, catalogue, get_query
+from kg.sparql.query import ResultFormat, format_result, run_query
+from kg.sparql.remote import RemoteError, push_graph, query_endpoint, with_values
 
 from .test_query import INJECTIONS
 

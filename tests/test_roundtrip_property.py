@@ -19,13 +19,13 @@ from hypothesis.provisional import urls
 from pydantic import ValidationError
 from rdflib.compare import isomorphic
 
-from kg.export import to_jsonld, to_ntriples, to_turtle
-from kg.graphml import to_graphml
-from kg.identity import resolve_people
+from kg.export.graphml import to_graphml
+from kg.export.rdf_formats import to_jsonld, to_ntriples, to_turtle
+from kg.graph.nx_convert import to_networkx
+from kg.graph.rdf import iter_triples
+from kg.graph.store import to_rdflib
+from kg.ingest.identity import resolve_people
 from kg.model import Category, KnowledgeBase, Link, LinkKind, Paper, PaperList, SourceRef
-from kg.nx_convert import to_networkx
-from kg.rdf import iter_triples
-from kg.store import to_rdflib
 
 any_text = st.text(alphabet=st.characters(codec=None, categories=None), min_size=1, max_size=40)
 

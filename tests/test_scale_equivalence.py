@@ -24,14 +24,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rdflib.compare import isomorphic
 
-from kg.build import EXPORT_FILES, render_exports
-from kg.export import ntriples_of_turtle, to_ntriples, to_turtle
-from kg.graphml import _XML_ILLEGAL, _generate, to_graphml
+from kg.export.build import EXPORT_FILES, render_exports
+from kg.export.graphml import _XML_ILLEGAL, _generate, to_graphml
+from kg.export.rdf_formats import ntriples_of_turtle, to_ntriples, to_turtle
+from kg.graph.nx_convert import to_networkx
+from kg.graph.rdf import XSD_INTEGER, Lit, Triple, iter_triples
+from kg.graph.store import from_rdflib, to_rdflib
 from kg.model import KnowledgeBase
-from kg.nx_convert import to_networkx
 from kg.pipeline import build_knowledge_base
-from kg.rdf import XSD_INTEGER, Lit, Triple, iter_triples
-from kg.store import from_rdflib, to_rdflib
 
 ROOT = Path(__file__).resolve().parent.parent
 RDF_FORMATS = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld"}

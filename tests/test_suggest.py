@@ -12,12 +12,12 @@ import pytest
 from typer.testing import CliRunner
 
 from kg.cli import app
+from kg.graph.rdf import PROV_DERIVED, iter_triples
+from kg.lineage.suggest import SIGNALS, evaluate, rank, suggest
+from kg.lineage.suggest import _is_earlier as is_earlier
+from kg.lineage.works import WorkGraph
 from kg.model import KnowledgeBase
 from kg.pipeline import build_knowledge_base
-from kg.rdf import PROV_DERIVED, iter_triples
-from kg.suggest import SIGNALS, evaluate, rank, suggest
-from kg.suggest import _is_earlier as is_earlier
-from kg.works import WorkGraph
 
 from .conftest import DATA, DEFAULT_LIST, ROOT
 
@@ -176,7 +176,7 @@ def test_suggestions_never_reach_the_graph(default_kb):
     }
     derived = {(s, o) for s, p, o in before if p == PROV_DERIVED}
     assert len(derived) == len(curated)
-    code = "import sys, kg.build, kg.export, kg.rdf; print('kg.suggest' in sys.modules)"
+    code = "import sys, kg.export.build, kg.export.rdf_formats, kg.graph.rdf; print('kg.lineage.suggest' in sys.modules)"
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     )

@@ -18,10 +18,10 @@ from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.errors import FocusError
+from kg.graph.nx_convert import to_networkx
+from kg.graph.rdf import iter_triples
 from kg.model import KnowledgeBase, Link, LinkKind, Paper
-from kg.nx_convert import to_networkx
 from kg.pipeline import build_knowledge_base
-from kg.rdf import iter_triples
 from kg.views import VIEW_FILES, render_ego, render_views
 from kg.views.catalog import LINEAGE_RELATIONS, Catalog, short_label
 from kg.views.categories import build_categories
@@ -135,8 +135,8 @@ def test_views_do_not_depend_on_the_hash_seed():
     script = (
         "import hashlib, sys\n"
         "from kg.pipeline import build_knowledge_base\n"
-        "from kg.nx_convert import to_networkx\n"
-        "from kg.rdf import iter_triples\n"
+        "from kg.graph.nx_convert import to_networkx\n"
+        "from kg.graph.rdf import iter_triples\n"
         "from kg.views import render_views, render_ego\n"
         "kb = build_knowledge_base(['data/awesome-paper-list-synthetic-data.md'], curation='data')\n"
         "g = to_networkx(iter_triples(kb))\n"

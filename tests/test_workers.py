@@ -1,4 +1,4 @@
-"""kg.workers: tasks in forked processes give the same results and errors as in this one."""
+"""kg.runtime.workers: tasks in forked processes give the same results and errors as in this one."""
 
 from __future__ import annotations
 
@@ -11,15 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import build_exports
 from kg.errors import CurationError, ExportError, KgError, ParseError, WorkerError
-from kg.workers import available_jobs, run_concurrently
+from kg.export.build import build_exports
+from kg.runtime.workers import available_jobs, run_concurrently
 
 # Where fork exists and is safe, these tests must see it work (a thread left running by
 # an earlier test would turn parallelism off, and fail them rather than skip them).
 needs_fork = pytest.mark.skipif(
     not hasattr(os, "fork") or sys.platform == "darwin",
-    reason="no safe fork on this platform: kg.workers runs every task in one process",
+    reason="no safe fork on this platform: kg.runtime.workers runs every task in one process",
 )
 
 
@@ -116,7 +116,9 @@ def test_parallel_and_serial_builds_write_the_same_bytes(tmp_path: Path, default
     assert parallel == serial
 
 
-@pytest.mark.parametrize("failing", ["kg.graphml.to_graphml", "kg.export.jsonld_chunks"])
+@pytest.mark.parametrize(
+    "failing", ["kg.export.graphml.to_graphml", "kg.export.rdf_formats.jsonld_chunks"]
+)
 def test_a_failure_in_either_process_leaves_the_previous_exports(
     tmp_path: Path, monkeypatch, default_kb, failing
 ):
@@ -137,7 +139,7 @@ def test_a_failure_in_either_process_leaves_the_previous_exports(
 
 
 def test_no_fork_when_the_machine_has_less_memory_free_than_this_process_holds(monkeypatch):
-    import kg.workers as workers
+    import kg.runtime.workers as workers
 
     monkeypatch.setattr(workers, "_memory_available", lambda: 10 * 2**20)
     monkeypatch.setattr(workers, "_resident", lambda: 500 * 2**20)
@@ -148,7 +150,7 @@ def test_no_fork_when_the_machine_has_less_memory_free_than_this_process_holds(m
 
 
 def test_memory_readings_are_plausible_here():
-    import kg.workers as workers
+    import kg.runtime.workers as workers
 
     free, held = workers._memory_available(), workers._resident()
     if sys.platform.startswith("linux"):

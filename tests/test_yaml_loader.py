@@ -20,9 +20,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg import yaml_loader
+from kg.curation import strict_yaml as yaml_loader
+from kg.curation.strict_yaml import load_yaml
 from kg.errors import ParseError
-from kg.yaml_loader import load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = "data/x.yaml"

@@ -51,8 +51,8 @@ def build(
         kg build my-list.md --out out # one list alone, no curated data
     """
     from kg.export.build import BuildReport, build_exports
-    from kg.runtime.gc_pause import gc_paused
     from kg.graph.namespaces import DEFAULT_BASE, Namespaces
+    from kg.runtime.gc_pause import gc_paused
     from kg.stats import compute_stats
 
     start = time.perf_counter()

@@ -157,9 +157,9 @@ def _run_local(
     import pyoxigraph as ox
     import rdflib
 
-    from kg.sparql.query import load_graph_file, run_query, to_rdflib_graph
     from kg.graph.rdf import iter_triples
     from kg.graph.store import to_rdflib, to_store
+    from kg.sparql.query import load_graph_file, run_query, to_rdflib_graph
 
     if graph is not None:
         if inputs or curation is not None:

@@ -17,9 +17,9 @@ if TYPE_CHECKING:
 def _graph_store(
     lists: list[Path] | None, curation: Path | None, graph_file: Path | None
 ) -> ox.Store:
-    from kg.sparql.query import load_graph_file
     from kg.graph.rdf import iter_triples
     from kg.graph.store import to_store
+    from kg.sparql.query import load_graph_file
 
     if graph_file is not None:
         if lists or curation is not None:

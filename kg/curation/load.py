@@ -30,6 +30,7 @@ from typing import Annotated, Generic, TypeVar
 
 from pydantic import Field
 
+from kg.curation.strict_yaml import LineMap, load_yaml, validate
 from kg.errors import CurationError
 from kg.ingest.identity import AliasRules
 from kg.model import (
@@ -46,7 +47,6 @@ from kg.model import (
     SourceRef,
     WorkRef,
 )
-from kg.curation.strict_yaml import LineMap, load_yaml, validate
 
 __all__ = ["Curation", "load_curation", "resolve_curation"]
 

@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from kg.export.atomic import FileSet, StagedWriter, atomic_write_many
 from kg.errors import ExportError
-from kg.runtime.gc_pause import gc_paused
-from kg.model import KnowledgeBase
+from kg.export.atomic import FileSet, StagedWriter, atomic_write_many
 from kg.graph.namespaces import Namespaces
 from kg.graph.rdf import iter_triples
+from kg.model import KnowledgeBase
+from kg.runtime.gc_pause import gc_paused
 from kg.runtime.workers import run_concurrently
 
 if TYPE_CHECKING:

@@ -13,8 +13,8 @@ import functools
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from kg.model import ContributionKind, KnowledgeBase, LinkKind
 from kg.graph.namespaces import LKG, PREFIXES, Namespaces
+from kg.model import ContributionKind, KnowledgeBase, LinkKind
 
 __all__ = ["Lit", "Triple", "iter_triples", "lkg"]
 

@@ -38,13 +38,13 @@ from markdown_it.token import Token
 from pydantic import ValidationError
 
 from kg.errors import ParseError
-from kg.ingest.links import arxiv_id_of, link_kind
 from kg.ingest.files import read_input_text
+from kg.ingest.links import arxiv_id_of, link_kind
+from kg.ingest.venues import parse_badge, year_in_url
 from kg.model import Category, Diagnostic, Link, Model, Paper, PaperList, SourceRef
+from kg.runtime.workers import available_jobs, run_concurrently
 from kg.text import clean_text, fold, slugify
 from kg.urls import InvalidUrlError, normalise_url
-from kg.ingest.venues import parse_badge, year_in_url
-from kg.runtime.workers import available_jobs, run_concurrently
 
 __all__ = ["ListDocument", "parse_markdown", "read_markdown"]
 

@@ -44,8 +44,8 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
-from kg.model import KnowledgeBase
 from kg.lineage.works import Work, WorkGraph
+from kg.model import KnowledgeBase
 
 __all__ = [
     "SIGNALS",

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from kg.errors import WorkLookupError
-from kg.model import KnowledgeBase
 from kg.lineage.works import VARIANT_OF, Work, WorkGraph, find_works, first_seen, resolve_work
+from kg.model import KnowledgeBase
 
 __all__ = [
     "INTRODUCES",

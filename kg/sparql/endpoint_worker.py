@@ -212,7 +212,13 @@ class _Worker:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "kg.sparql.endpoint_worker", str(child.fileno()), *map(str, args)],
+                [
+                    sys.executable,
+                    "-m",
+                    "kg.sparql.endpoint_worker",
+                    str(child.fileno()),
+                    *map(str, args),
+                ],
                 pass_fds=[child.fileno()],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
