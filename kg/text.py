@@ -8,6 +8,7 @@ string field of the models passes through :func:`clean_text`.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 
@@ -61,10 +62,35 @@ def fold(value: str) -> str:
 def slugify(value: str, *, max_length: int = 120) -> str:
     """A stable, IRI-safe key: folded, non-alphanumerics collapsed to ``-``.
 
+    Text in any script gets a key of its own: when folding keeps no ASCII letter or
+    digit, or drops most of the letters (a Chinese, Cyrillic or Greek title), the key is
+    ``u-`` and a short hash of the folded text instead, so two different titles never
+    share a key and the key does not depend on what else is in the input. Latin text
+    keeps the readable slug it always had.
+
     >>> slugify("OpenMathInstruct-1: A 1.8 Million Math Instruction Tuning Dataset")
     'openmathinstruct-1-a-1-8-million-math-instruction-tuning-dataset'
+    >>> slugify("大语言模型综述")
+    'u-6063e086a7'
+    >>> slugify("Алексей Иванов") != slugify("Алексей Петров")
+    True
     """
-    slug = re.sub(r"[^a-z0-9]+", "-", fold(value)).strip("-")
+    folded = fold(value)
+    slug = _NON_ALNUM.sub("-", folded).strip("-")
+    if not slug or _mostly_non_ascii(folded):
+        return "u-" + hashlib.blake2s(folded.strip().encode("utf-8"), digest_size=5).hexdigest()
     if len(slug) > max_length:
         slug = slug[:max_length].rsplit("-", 1)[0]
-    return slug or "untitled"
+    return slug
+
+
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def _mostly_non_ascii(folded: str) -> bool:
+    """Whether folding to ASCII would drop most of the letters of ``folded``."""
+    if folded.isascii():
+        return False
+    letters = sum(1 for c in folded if c.isalpha())
+    ascii_letters = sum(1 for c in folded if c.isascii() and c.isalpha())
+    return 2 * ascii_letters < letters
