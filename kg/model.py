@@ -10,7 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from kg.text import clean_text
 from kg.urls import normalise_url
@@ -34,6 +34,7 @@ __all__ = [
     "Relation",
     "SourceRef",
     "WorkRef",
+    "YearSource",
 ]
 
 CleanStr = Annotated[str, AfterValidator(clean_text)]
@@ -102,23 +103,49 @@ class Link(Model):
     label: CleanStr = ""
 
 
+class YearSource(StrEnum):
+    """Where a paper's year comes from: the list itself, or its new-style arXiv id."""
+
+    LIST = "list"
+    ARXIV_ID = "arxiv-id"
+
+
 class Paper(Model):
-    """One paper entry of a list, with everything the list says about it."""
+    """One paper entry of a list, with everything the list says about it.
+
+    Many real lists state no year or no venue for an entry: both are optional. When the
+    list gives no year, a reader may take year and month from a new-style arXiv id
+    (``2308.09583`` -> 2023-08) and says so in ``year_source``.
+    """
 
     key: Key
     title: NonEmptyStr
-    year: int = Field(ge=1000, le=2100)
+    year: int | None = Field(default=None, ge=1000, le=2100)
     month: int | None = Field(default=None, ge=1, le=12)
-    venue: NonEmptyStr
-    venue_as_written: NonEmptyStr
+    year_source: YearSource | None = None
+    venue: NonEmptyStr | None = None
+    venue_as_written: NonEmptyStr | None = None
+    track: CleanStr | None = None
     presentation: CleanStr | None = None
     categories: tuple[NonEmptyStr, ...] = ()
     hybrid_label: CleanStr | None = None
     authors: tuple[NonEmptyStr, ...] = ()
+    authors_truncated: bool = False
     links: tuple[Link, ...] = ()
     arxiv_id: Annotated[str, Field(pattern=r"^\d{4}\.\d{4,5}$")] | None = None
+    doi: Annotated[str, Field(pattern=r"^10\.\d{4,9}/\S+$", max_length=300)] | None = None
     list_key: Key
     source: SourceRef
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Paper:
+        if self.year is None and (self.month is not None or self.year_source is not None):
+            raise ValueError("a month or a year source needs a year")
+        if self.year is not None and self.year_source is None:
+            object.__setattr__(self, "year_source", YearSource.LIST)
+        if self.venue is None and (self.venue_as_written or self.track or self.presentation):
+            raise ValueError("a venue as written, track or presentation needs a venue")
+        return self
 
 
 class Category(Model):

@@ -43,7 +43,7 @@ def compute_stats(kb: KnowledgeBase, *, top: int = 10) -> Stats:
         "papers": len(kb.papers),
         "persons": len(kb.persons),
         "authorships": len(kb.authorships),
-        "venues": len({p.venue for p in kb.papers}),
+        "venues": len({p.venue for p in kb.papers if p.venue is not None}),
         "categories": len(kb.categories),
         "methods": kinds.get("method", 0),
         "datasets": kinds.get("dataset", 0),
@@ -56,7 +56,7 @@ def compute_stats(kb: KnowledgeBase, *, top: int = 10) -> Stats:
     papers_of = Counter(a.person_key for a in kb.authorships)
     ranked = sorted(papers_of.items(), key=lambda item: (-item[1], names[item[0]]))
     per_category = Counter(label for p in kb.papers for label in p.categories)
-    per_year = Counter(p.year for p in kb.papers)
+    per_year = Counter(p.year for p in kb.papers if p.year is not None)
     return Stats(
         counts=counts,
         top_authors=[(names[key], n) for key, n in ranked[:top]],

@@ -310,12 +310,14 @@ def resolve_curation(
     return tuple(contributions), tuple(edges), tuple(diagnostics)
 
 
-def _first_seen(paper: Paper) -> tuple[int, int | None]:
+def _first_seen(paper: Paper) -> tuple[int, int | None] | None:
     """When a paper first appeared: its arXiv month when that is earlier than its venue year."""
     if paper.arxiv_id:
         arxiv = (2000 + int(paper.arxiv_id[:2]), int(paper.arxiv_id[2:4]))
-        if arxiv[0] <= paper.year:
+        if paper.year is None or arxiv[0] <= paper.year:
             return arxiv
+    if paper.year is None:
+        return None
     return paper.year, paper.month
 
 
@@ -323,7 +325,7 @@ def _dates(
     papers: Sequence[Paper], contributions: Sequence[Contribution]
 ) -> dict[str, tuple[int, int | None]]:
     """When each work first appeared; a contribution dates from its earliest introducing paper."""
-    dates = {f"paper:{p.key}": _first_seen(p) for p in papers}
+    dates = {f"paper:{p.key}": seen for p in papers if (seen := _first_seen(p)) is not None}
     for c in contributions:
         found = [dates[f"paper:{k}"] for k in c.introduced_by if f"paper:{k}" in dates]
         if found:

@@ -118,16 +118,27 @@ def _papers(kb: KnowledgeBase, ns: Namespaces) -> Iterator[Triple]:
         yield iri, RDF_TYPE, SCHEMA + "ScholarlyArticle"
         yield iri, RDFS_LABEL, Lit(paper.title)
         yield iri, DCT + "title", Lit(paper.title)
-        yield iri, lkg("year"), _int(paper.year)
-        if paper.month is not None:
-            yield iri, lkg("month"), _int(paper.month)
-        venue = ns.venue(paper.venue)
-        yield iri, lkg("publishedIn"), venue
-        yield venue, RDF_TYPE, lkg("Venue")
-        yield venue, RDFS_LABEL, Lit(paper.venue)
-        yield iri, lkg("venueAsWritten"), Lit(paper.venue_as_written)
-        if paper.presentation:
-            yield iri, lkg("presentation"), Lit(paper.presentation)
+        if paper.year is not None:
+            yield iri, lkg("year"), _int(paper.year)
+            if paper.month is not None:
+                yield iri, lkg("month"), _int(paper.month)
+            if paper.year_source is not None and paper.year_source != "list":
+                yield iri, lkg("yearSource"), Lit(paper.year_source.value)
+        if paper.venue is not None:
+            venue = ns.venue(paper.venue)
+            yield iri, lkg("publishedIn"), venue
+            yield venue, RDF_TYPE, lkg("Venue")
+            yield venue, RDFS_LABEL, Lit(paper.venue)
+            if paper.venue_as_written:
+                yield iri, lkg("venueAsWritten"), Lit(paper.venue_as_written)
+            if paper.track:
+                yield iri, lkg("track"), Lit(paper.track)
+            if paper.presentation:
+                yield iri, lkg("presentation"), Lit(paper.presentation)
+        if paper.authors_truncated:
+            yield iri, lkg("authorsTruncated"), Lit("true", PREFIXES["xsd"] + "boolean")
+        if paper.doi:
+            yield iri, lkg("doi"), Lit(paper.doi)
         for label in paper.categories:
             yield iri, DCT + "subject", ns.category(category_key[label])
         if paper.hybrid_label:

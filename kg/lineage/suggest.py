@@ -228,7 +228,7 @@ class _Features:
         if terms := sorted((self.words[new] & self.words[old] & self.rare) - counted):
             weight = min(1.5, WEIGHTS["terms"] * len(terms))
             fired.append(Signal("terms", weight, "title words " + ", ".join(terms)))
-        if newer.venue == older.venue:
+        if newer.venue is not None and newer.venue == older.venue:
             fired.append(Signal("venue", WEIGHTS["venue"], f"both at {newer.venue}"))
         d_new, d_old = self.works[new].date, self.works[old].date
         if _is_earlier(d_old, d_new):

@@ -31,7 +31,7 @@ _ARXIV = re.compile(
 )
 
 
-def first_seen(paper: Paper) -> tuple[int, int]:
+def first_seen(paper: Paper) -> tuple[int, int] | None:
     """When a paper first appeared, as ``(year, month)`` (month 0 when unknown).
 
     The arXiv id's month counts when it is no later than the venue year (WizardMath is
@@ -45,8 +45,10 @@ def first_seen(paper: Paper) -> tuple[int, int]:
     """
     if paper.arxiv_id:
         arxiv = (2000 + int(paper.arxiv_id[:2]), int(paper.arxiv_id[2:4]))
-        if arxiv[0] <= paper.year:
+        if paper.year is None or arxiv[0] <= paper.year:
             return arxiv
+    if paper.year is None:
+        return None
     return paper.year, paper.month or 0
 
 
@@ -70,7 +72,8 @@ class Work:
     def describe(self) -> str:
         """One line for people: ``Title (2024, ICLR)`` or ``Evol-Instruct (method)``."""
         if self.is_paper:
-            return f"{self.label} ({self.year}, {self.venue})"
+            when = ", ".join(str(part) for part in (self.year, self.venue) if part is not None)
+            return f"{self.label} ({when})" if when else self.label
         return f"{self.label} ({self.kind})"
 
     def short(self) -> str:
@@ -79,7 +82,7 @@ class Work:
             return f"{self.label} ({self.kind})"
         head, colon, _ = self.label.partition(":")
         name = head if colon and len(head) <= 40 else _cut(self.label, 40)
-        return f"{name} ({self.year})"
+        return f"{name} ({self.year})" if self.year is not None else name
 
     def as_dict(self) -> dict[str, Any]:
         """The work as JSON-ready data."""
