@@ -11,14 +11,17 @@ For each size (default 1k, 10k and 100k papers) this
    also checks that the fast exports hold exactly its triples;
 4. times ``kg --help`` in fresh processes;
 
-then writes ``benchmarks/out/results.json`` and the generated tables of
-``benchmarks/REPORT.md`` (between the ``<!-- tables -->`` markers; the prose around them
-is kept). ``--report-only`` re-renders the tables from the saved JSON.
+then writes ``benchmarks/out/results.json`` and the report with fresh tables (between
+the ``<!-- tables -->`` markers; the prose around them is kept) into
+``benchmarks/out/REPORT.md``. Only ``--write-report`` rewrites the committed
+``benchmarks/REPORT.md`` (a trial run must not change a file under version control).
+``--report-only`` re-renders the tables from the saved JSON.
 
 Usage::
 
     .venv/bin/python benchmarks/run.py                        # everything (~25 min here)
     .venv/bin/python benchmarks/run.py --sizes 1000 10000 --runs 3
+    .venv/bin/python benchmarks/run.py --report-only --write-report   # publish the tables
 """
 
 from __future__ import annotations
@@ -250,7 +253,7 @@ def rerun_baseline(results: dict[str, Any], args: argparse.Namespace) -> None:
         if "check" in base:
             entry["check"] = base["check"]
         saved.write_text(json.dumps(results, indent=1))
-    write_report(results, args.report)
+    print(f"wrote {write_report(results, args)}")
 
 
 def bench_help(runs: int = 7) -> dict[str, float]:
@@ -469,17 +472,25 @@ def render_tables(results: dict[str, Any]) -> str:
     return "\n".join(out) + "\n"
 
 
-def write_report(results: dict[str, Any], report: Path) -> None:
-    """Replace the generated part of ``report`` (between the markers) with fresh tables."""
+def write_report(results: dict[str, Any], args: argparse.Namespace) -> Path:
+    """Write the report with fresh tables between the markers; return where it went.
+
+    The prose comes from ``args.report`` (the committed ``benchmarks/REPORT.md``). The
+    result replaces it only with ``--write-report``; otherwise it goes to
+    ``<--out>/REPORT.md``, next to ``results.json``.
+    """
+    template: Path = args.report
+    report: Path = template if args.write_report else args.out / "REPORT.md"
     tables = render_tables(results)
     text = (
-        report.read_text(encoding="utf-8")
-        if report.exists()
+        template.read_text(encoding="utf-8")
+        if template.exists()
         else f"# Scale benchmark\n\n{START}\n{END}\n"
     )
     before, _, rest = text.partition(START)
     _, _, after = rest.partition(END)
     report.write_text(f"{before}{START}\n{tables}{END}{after}", encoding="utf-8")
+    return report
 
 
 def main() -> None:
@@ -507,6 +518,11 @@ def main() -> None:
     )
     parser.add_argument("--out", type=Path, default=HERE / "out")
     parser.add_argument("--report", type=Path, default=HERE / "REPORT.md")
+    parser.add_argument(
+        "--write-report",
+        action="store_true",
+        help="rewrite the committed --report itself (default: write <--out>/REPORT.md)",
+    )
     parser.add_argument("--report-only", action="store_true")
     parser.add_argument(
         "--rerun-baseline", action="store_true", help="only rerun rdflib exports for --sizes; merge"
@@ -532,7 +548,7 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     saved = args.out / "results.json"
     if args.report_only:
-        write_report(json.loads(saved.read_text()), args.report)
+        print(f"wrote {write_report(json.loads(saved.read_text()), args)}")
         return
     if args.rerun_baseline:
         rerun_baseline(json.loads(saved.read_text()), args)
@@ -562,8 +578,7 @@ def main() -> None:
         saved.write_text(json.dumps(results, indent=1))
     results["help"] = bench_help()
     saved.write_text(json.dumps(results, indent=1))
-    write_report(results, args.report)
-    print(f"wrote {args.report} and {saved}")
+    print(f"wrote {write_report(results, args)} and {saved}")
 
 
 if __name__ == "__main__":
