@@ -17,14 +17,22 @@ from kg.cli.app import (
     print_warnings,
 )
 
+#: Where ``kg viz`` writes the views; ego views go into its ``focus/`` (git-ignored).
+DEFAULT_VIEWS = Path("exports")
+
 
 @app.command()
 @handle_errors
 def viz(
     lists: ListsArg = None,
-    out: Annotated[Path, typer.Option("--out", help="Folder to write the HTML files into.")] = Path(
-        "exports"
-    ),
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Folder to write the HTML files into. Default: exports/, or exports/focus/ (git-ignored) with --focus.",
+            show_default=False,
+        ),
+    ] = None,
     curation: CurationOpt = None,
     focus: Annotated[
         str | None,
@@ -40,11 +48,12 @@ def viz(
     """Write the offline HTML views: index, overview, lineage, co-authorship, categories.
 
     Each file is self-contained (no network), laid out in advance, and safe to publish.
-    With --focus, write one ego view instead: ego-<name>.html.
+    With --focus, write one ego view instead: ego-<name>.html, into exports/focus/ (not
+    committed, so exports/ stays what `kg build` wrote) unless --out says otherwise.
 
     Example:
         kg viz                                   # data/ -> exports/*.html
-        kg viz --focus "Can Xu" --depth 2        # exports/ego-can-xu.html
+        kg viz --focus "Can Xu" --depth 2        # exports/focus/ego-can-xu.html
     """
     from kg.export.build import write_exports
     from kg.graph.nx_convert import to_networkx
@@ -54,9 +63,14 @@ def viz(
     kb = load_inputs(lists, curation)
     print_warnings(kb)
     graph = to_networkx(sorted(set(iter_triples(kb)), key=lambda t: (t[0], t[1], str(t[2]))))
-    files = (
-        render_ego(kb, graph, focus, depth=depth) if focus is not None else render_views(kb, graph)
-    )
+    if focus is None:
+        files = render_views(kb, graph)
+        out = out if out is not None else DEFAULT_VIEWS
+    elif out is None:  # next to the views, one folder down: their links go up one level
+        files = render_ego(kb, graph, focus, depth=depth, views_url="../")
+        out = DEFAULT_VIEWS / "focus"
+    else:
+        files = render_ego(kb, graph, focus, depth=depth)
     write_exports(files, out)
     typer.echo(
         columns([(name, f"{len(data) / 1024:,.0f} KiB") for name, data in sorted(files.items())])

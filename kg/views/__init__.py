@@ -73,7 +73,12 @@ def render_views(kb: KnowledgeBase, graph: nx.MultiDiGraph) -> dict[str, bytes]:
 
 
 def render_ego(
-    kb: KnowledgeBase, graph: nx.MultiDiGraph, focus: str, *, depth: int = 2
+    kb: KnowledgeBase,
+    graph: nx.MultiDiGraph,
+    focus: str,
+    *,
+    depth: int = 2,
+    views_url: str = "",
 ) -> dict[str, bytes]:
     """Render the neighbourhood of the node named ``focus``: ``{"ego-<name>.html": bytes}``.
 
@@ -84,6 +89,8 @@ def render_ego(
             case and accents are ignored, a unique partial name is enough, and a
             ``kind:`` prefix (``venue:ICLR``) chooses among kinds.
         depth: How many steps out from the focus to go (1 or more).
+        views_url: Where the other views are, relative to the ego page (``"../"`` when
+            it is written into ``exports/focus/``); prefixes the navigation links.
 
     Raises:
         FocusError: ``focus`` names nothing, or several nodes (the message lists them).
@@ -96,11 +103,16 @@ def render_ego(
     view = build_ego(cat, find_focus(cat, focus), depth)
     heading = _heading(kb)
     links = [(name, name.removesuffix(".html").capitalize()) for name in VIEW_FILES[1:]]
-    links = [(f, {"Coauthors": "Co-authorship"}.get(t, t)) for f, t in links] + [
+    links = [(views_url + f, {"Coauthors": "Co-authorship"}.get(t, t)) for f, t in links] + [
         (f"{view.name}.html", view.title)
     ]
     return {
         f"{view.name}.html": render_page(
-            view, heading=heading, paper_rows=cat.paper_rows, categories=cat.categories, links=links
+            view,
+            heading=heading,
+            paper_rows=cat.paper_rows,
+            categories=cat.categories,
+            links=links,
+            index_url=views_url + "index.html",
         )
     }

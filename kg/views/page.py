@@ -144,6 +144,7 @@ def render_page(
     paper_rows: list[JsonObj],
     categories: list[str],
     links: list[tuple[str, str]],
+    index_url: str = "index.html",
 ) -> bytes:
     """The HTML file of one view.
 
@@ -153,6 +154,7 @@ def render_page(
         paper_rows: The paper table the view's ``pp``/``paper`` indices refer to.
         categories: Category labels, by index.
         links: (file name, title) of the pages to link from the navigation bar.
+        index_url: Where the navigation bar's "Index" link points.
     """
     nodes, edges, papers = _compact_papers(view, paper_rows)
     data = {
@@ -192,6 +194,7 @@ def render_page(
             vis_js=Markup(vis_js),
             app_js=Markup(app_js),
             links=links,
+            index_url=index_url,
         )
     )
     return html.encode("utf-8")
