@@ -18,6 +18,7 @@ __all__ = [
     "Point",
     "barycentre_order",
     "cluster_layout",
+    "count_crossings",
     "layer_ranks",
     "spread",
     "sunflower",
@@ -168,3 +169,54 @@ def group_by(items: Iterable[N], key: Callable[[N], Hashable]) -> dict[Hashable,
     for item in items:
         groups[key(item)].append(item)
     return groups
+
+
+def _orientation(a: Point, b: Point, c: Point) -> float:
+    return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
+
+
+def _segments_cross(p: Point, q: Point, r: Point, s: Point) -> bool:
+    """Whether segments ``pq`` and ``rs`` cross at a point inside both (touching is not)."""
+    d1, d2 = _orientation(r, s, p), _orientation(r, s, q)
+    d3, d4 = _orientation(p, q, r), _orientation(p, q, s)
+    return ((d1 > 0 > d2) or (d1 < 0 < d2)) and ((d3 > 0 > d4) or (d3 < 0 < d4))
+
+
+def count_crossings(positions: dict[N, Point], edges: Iterable[tuple[N, N]]) -> int:
+    """How many pairs of edges, drawn as straight segments, cross each other.
+
+    Edges that share an end, self-loops and repeated edges between the same two nodes
+    are not counted (they meet at a node, not in a crossing); collinear overlaps are not
+    counted either. The count is of the drawing as given, whatever made the positions,
+    so it measures any layout. Edges are bucketed by their horizontal extent, so only
+    pairs whose extents overlap are tested.
+
+    >>> count_crossings({"a": (0, 0), "b": (2, 2), "c": (0, 2), "d": (2, 0)},
+    ...                 [("a", "b"), ("c", "d")])
+    1
+    >>> count_crossings({"a": (0, 0), "b": (2, 0), "c": (0, 2), "d": (2, 2)},
+    ...                 [("a", "b"), ("c", "d")])
+    0
+    """
+    segments: list[tuple[Point, Point, frozenset[N]]] = []
+    seen: set[frozenset[N]] = set()
+    for u, v in edges:
+        pair = frozenset((u, v))
+        if u == v or pair in seen:
+            continue
+        seen.add(pair)
+        a, b = positions[u], positions[v]
+        segments.append((a, b, pair) if a <= b else (b, a, pair))
+    segments.sort(key=lambda s: s[0][0])
+    crossings = 0
+    for i, (p, q, ends) in enumerate(segments):
+        right = q[0]
+        y0, y1 = min(p[1], q[1]), max(p[1], q[1])
+        for r, s, other in segments[i + 1 :]:
+            if r[0] > right:
+                break
+            if ends & other or max(r[1], s[1]) < y0 or min(r[1], s[1]) > y1:
+                continue
+            if _segments_cross(p, q, r, s):
+                crossings += 1
+    return crossings

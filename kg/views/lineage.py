@@ -15,7 +15,8 @@ import math
 from collections import defaultdict
 
 from kg.views.catalog import CONTRIBUTION_KINDS, KIND_ORDER, LINEAGE_RELATIONS, Catalog, JsonObj
-from kg.views.layout import barycentre_order, layer_ranks
+from kg.views.layered import layered_positions
+from kg.views.layout import layer_ranks
 from kg.views.overview import parallel_curves
 from kg.views.view import MAX_EDGES, MAX_NODES, View, edge_record
 
@@ -65,12 +66,8 @@ def build_lineage(cat: Catalog) -> View:
         before.append((u, v) if d.get("relation") == "introduces" else (v, u))
     year = _years(cat, nodes, before)
     ranks = layer_ranks(nodes, before, lambda n: year[n])
-    columns_keys = sorted({(year[n], ranks[n]) for n in nodes})
+    columns_keys = sorted({(_band(year[n]), ranks[n]) for n in nodes})
 
-    neighbours: dict[str, list[str]] = defaultdict(list)
-    for u, v, _, _ in edges:
-        neighbours[u].append(v)
-        neighbours[v].append(u)
     first_category = {
         n: min((cat.paper_rows[p]["c"] or [99])[0] for p in cat.related.get(n, []))
         if cat.related.get(n)
@@ -80,7 +77,7 @@ def build_lineage(cat: Catalog) -> View:
     kind_rank = {k: i for i, k in enumerate(KIND_ORDER)}
     columns = [
         sorted(
-            (n for n in nodes if (year[n], ranks[n]) == key),
+            (n for n in nodes if (_band(year[n]), ranks[n]) == key),
             key=lambda n: (
                 first_category[n],
                 kind_rank.get(cat.kind[n], 99),
@@ -90,37 +87,43 @@ def build_lineage(cat: Catalog) -> View:
         )
         for key in columns_keys
     ]
-    columns = barycentre_order(columns, neighbours)
-
+    xs: list[float] = []
+    cursor = 0.0
+    for i, key in enumerate(columns_keys):
+        if i:
+            cursor += _COLUMN + (_YEAR_GAP if key[0] != columns_keys[i - 1][0] else 0.0)
+        xs.append(round(cursor, 1))
     # A column taller than the page is wide is wrapped into side-by-side sub-columns,
-    # in its crossing-reduced order, so a large lineage keeps a screen-like shape.
+    # so a large lineage keeps a screen-like shape.
     max_rows = max(16, math.ceil(math.sqrt(len(nodes) * 1.15)))
+    drawing, shifts = layered_positions(
+        columns,
+        xs,
+        [(u, v) for u, v, _, _ in edges],
+        row=_ROW,
+        part_gap=_SUBCOLUMN,
+        max_rows=max_rows,
+    )
+    first_x: dict[tuple[int, int], float] = {}
+    for i, key in enumerate(columns_keys):
+        first_x.setdefault(key[0], round(xs[i] + (shifts[i - 1] if i else 0.0), 1))
     ids = {n: i for i, n in enumerate(nodes)}
     rows: list[JsonObj] = []
-    first_x: dict[int, float] = {}
-    cursor, previous_year = 0.0, None
-    for key, col in zip(columns_keys, columns, strict=True):
-        if previous_year is not None:
-            cursor += _COLUMN + (_YEAR_GAP if key[0] != previous_year else 0.0)
-        previous_year = key[0]
-        first_x.setdefault(key[0], round(cursor, 1))
-        parts = math.ceil(len(col) / max_rows)
-        height = math.ceil(len(col) / parts)
-        for j, node in enumerate(col):
-            part, at = divmod(j, height)
-            in_part = min(height, len(col) - part * height)
-            row = cat.record(node, ids[node])
-            row["x"] = round(cursor + part * _SUBCOLUMN, 1)
-            row["y"] = round((at - (in_part - 1) / 2) * _ROW + (part % 2) * _ROW / 2, 1)
-            row["shape"] = "box" if cat.kind[node] == "paper" else "ellipse"
-            rows.append(row)
-        cursor += (parts - 1) * _SUBCOLUMN
-    rows.sort(key=lambda r: r["id"])
+    for node in nodes:
+        row = cat.record(node, ids[node])
+        row["x"], row["y"] = drawing[node]
+        row["shape"] = "box" if cat.kind[node] == "paper" else "ellipse"
+        rows.append(row)
 
     edge_rows = [edge_record(i, ids[u], ids[v], d) for i, (u, v, _, d) in enumerate(edges)]
     parallel_curves(edge_rows)
 
-    decor = {"columns": [{"x": x, "text": str(y)} for y, x in sorted(first_x.items())]}
+    decor = {
+        "columns": [
+            {"x": x, "text": "no year" if band[0] else str(band[1])}
+            for band, x in sorted(first_x.items())
+        ]
+    }
     kinds = [k for k in KIND_ORDER if any(cat.kind[n] == k for n in nodes)]
     return View(
         name="lineage",
@@ -137,9 +140,20 @@ def build_lineage(cat: Catalog) -> View:
     )
 
 
-def _years(cat: Catalog, nodes: list[str], before: list[tuple[str, str]]) -> dict[str, int]:
-    """The year column of each node; undated works borrow one from their neighbours."""
-    year = {n: cat.year_of[n] for n in nodes if n in cat.year_of}
+def _band(year: int | None) -> tuple[int, int]:
+    """The sort key of a year band: years in order, then the "no year" band at the right."""
+    return (1, 0) if year is None else (0, year)
+
+
+def _years(cat: Catalog, nodes: list[str], before: list[tuple[str, str]]) -> dict[str, int | None]:
+    """The year band of each node.
+
+    A work without a year (a paper whose list states none, a method no listed paper
+    introduces) borrows one from its neighbours: as old as the oldest work derived from
+    it, else as new as the newest work it derives from. A work with no dated neighbour
+    at all goes to the "no year" band (``None``) at the right.
+    """
+    year: dict[str, int | None] = {n: cat.year_of[n] for n in nodes if n in cat.year_of}
     later: dict[str, list[str]] = defaultdict(list)
     earlier: dict[str, list[str]] = defaultdict(list)
     for a, b in before:
@@ -151,17 +165,16 @@ def _years(cat: Catalog, nodes: list[str], before: list[tuple[str, str]]) -> dic
         for n in nodes:
             if n in year and n in cat.year_of:
                 continue
-            known = [year[m] for m in later[n] if m in year]
+            known = [y for m in later[n] if (y := year.get(m)) is not None]
             guess = min(known) if known else None
             if guess is None:
-                older = [year[m] for m in earlier[n] if m in year]
+                older = [y for m in earlier[n] if (y := year.get(m)) is not None]
                 guess = max(older) if older else None
             if guess is not None and year.get(n) != guess:
                 year[n] = guess
                 changed = True
         if not changed:
             break
-    floor = min(year.values(), default=0)
     for n in nodes:
-        year.setdefault(n, floor)
+        year.setdefault(n, None)
     return year
