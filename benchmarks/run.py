@@ -120,6 +120,7 @@ def bench_builds(papers: int, args: argparse.Namespace) -> list[dict[str, Any]]:
     cmd = [
         str(BIN / "kg"),
         "build",
+        "-i",
         str(list_path),
         "--curation",
         str(folder),

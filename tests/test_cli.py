@@ -27,7 +27,7 @@ def one_list(tmp_path: Path) -> Path:
 
 def test_build_one_list_alone(one_list: Path, tmp_path: Path):
     out = tmp_path / "out"
-    result = runner.invoke(app, ["build", str(one_list), "--out", str(out), "--no-views"])
+    result = runner.invoke(app, ["build", "-i", str(one_list), "--out", str(out), "--no-views"])
     assert result.exit_code == 0, result.output
     assert "  papers         1\n" in result.output
     assert result.output.splitlines()[-1].startswith(f"Wrote 4 files to {out}/ in ")
@@ -40,7 +40,7 @@ def test_build_one_list_alone(one_list: Path, tmp_path: Path):
 
 
 def test_build_reports_a_missing_file(tmp_path: Path):
-    result = runner.invoke(app, ["build", str(tmp_path / "nope.md"), "--out", str(tmp_path)])
+    result = runner.invoke(app, ["build", "-i", str(tmp_path / "nope.md"), "--out", str(tmp_path)])
     assert result.exit_code == 1
     assert (
         result.stderr == f"Error: cannot read {tmp_path / 'nope.md'}: No such file or directory\n"
@@ -56,7 +56,8 @@ def test_build_reports_bad_curation_with_file_and_line(one_list: Path, tmp_path:
         encoding="utf-8",
     )
     result = runner.invoke(
-        app, ["build", str(one_list), "--curation", str(curation), "--out", str(tmp_path / "o")]
+        app,
+        ["build", "-i", str(one_list), "--curation", str(curation), "--out", str(tmp_path / "o")],
     )
     assert result.exit_code == 1
     assert (
@@ -72,7 +73,8 @@ def test_build_reports_yaml_type_errors_with_line(one_list: Path, tmp_path: Path
         "methods:\n  - id: x\n    label: X\n    kind: algorithm\n", encoding="utf-8"
     )
     result = runner.invoke(
-        app, ["build", str(one_list), "--curation", str(curation), "--out", str(tmp_path / "o")]
+        app,
+        ["build", "-i", str(one_list), "--curation", str(curation), "--out", str(tmp_path / "o")],
     )
     assert result.exit_code == 1
     assert result.stderr == (
@@ -99,7 +101,8 @@ def test_build_reports_malformed_curated_yaml_at_its_line(
     curation.mkdir()
     (curation / "lineage.yaml").write_bytes(content)
     result = runner.invoke(
-        app, ["build", str(one_list), "--curation", str(curation), "--out", str(tmp_path / "o")]
+        app,
+        ["build", "-i", str(one_list), "--curation", str(curation), "--out", str(tmp_path / "o")],
     )
     assert result.exit_code == 1
     assert result.stderr.startswith(f"Error: {curation / 'lineage.yaml'}:{where}: {message}")
@@ -113,7 +116,9 @@ def test_warnings_go_to_stderr_with_file_and_line(tmp_path: Path):
         "# W\n## C\n[**2024 ICLR**] [**T**](https://ex.org/t.pdf), *A B* | [[github]]( )\n",
         encoding="utf-8",
     )
-    result = runner.invoke(app, ["build", str(path), "--out", str(tmp_path / "o"), "--no-views"])
+    result = runner.invoke(
+        app, ["build", "-i", str(path), "--out", str(tmp_path / "o"), "--no-views"]
+    )
     assert result.exit_code == 0
     assert result.stderr == f"{path}:3: warning: empty link 'github'; skipped\n"
 
@@ -174,7 +179,7 @@ def test_query_needs_exactly_one_source_of_text():
 
 
 def test_stats_merges_and_counts():
-    result = runner.invoke(app, ["stats", str(DEFAULT_LIST), "--merges", "--top", "3"])
+    result = runner.invoke(app, ["stats", "-i", str(DEFAULT_LIST), "--merges", "--top", "3"])
     assert result.exit_code == 0
     assert "  papers         20\n" in result.stdout
     assert (
@@ -192,7 +197,7 @@ def test_unexpected_errors_are_not_swallowed(monkeypatch):
         raise RuntimeError("a bug")
 
     monkeypatch.setattr(kg.pipeline, "build_knowledge_base", boom)
-    result = runner.invoke(app, ["stats", str(DEFAULT_LIST)])
+    result = runner.invoke(app, ["stats", "-i", str(DEFAULT_LIST)])
     assert result.exit_code == 1
     assert isinstance(result.exception, RuntimeError)
 
@@ -216,11 +221,11 @@ def _kg_script(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 def test_the_console_script_exits_with_the_commands_code_and_all_its_output(
     one_list: Path, tmp_path: Path
 ):
-    done = _kg_script("build", str(one_list), "--out", str(tmp_path / "out"), cwd=tmp_path)
+    done = _kg_script("build", "-i", str(one_list), "--out", str(tmp_path / "out"), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.rstrip().splitlines()[-1].startswith("Wrote 9 files to ")
     assert (tmp_path / "out" / "graph.ttl").stat().st_size > 0
-    failed = _kg_script("build", str(tmp_path / "missing.md"), cwd=tmp_path)
+    failed = _kg_script("build", "-i", str(tmp_path / "missing.md"), cwd=tmp_path)
     assert failed.returncode == 1
     assert failed.stderr.startswith("Error: ") and "missing.md" in failed.stderr
     usage = _kg_script("build", "--jobs", "0", cwd=tmp_path)

@@ -390,7 +390,7 @@ def test_mermaid_labels_never_carry_raw_syntax(tmp_path_factory, title):
 
 # -- the command ------------------------------------------------------------------------
 
-DEFAULT_ARGS = ["--list", str(DEFAULT_LIST), "--curation", str(DATA)]
+DEFAULT_ARGS = ["--input", str(DEFAULT_LIST), "--curation", str(DATA)]
 
 
 def test_cli_tree(default_kb):
@@ -426,7 +426,7 @@ def test_cli_json_and_mermaid():
 
 
 def test_cli_ambiguous_and_unknown_names(tiny, tmp_path: Path):
-    args = ["--list", str(tmp_path / "list.md"), "--curation", str(tmp_path / "data")]
+    args = ["--input", str(tmp_path / "list.md"), "--curation", str(tmp_path / "data")]
     result = runner.invoke(app, ["lineage", "paper", *args])
     assert result.exit_code == 1
     assert result.stderr == (

@@ -60,7 +60,7 @@ def tiny_files(tmp_path: Path) -> list[str]:
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "methods.yaml").write_text(METHODS, encoding="utf-8")
     (tmp_path / "data" / "lineage.yaml").write_text(LINEAGE, encoding="utf-8")
-    return ["--list", str(tmp_path / "list.md"), "--curation", str(tmp_path / "data")]
+    return ["--input", str(tmp_path / "list.md"), "--curation", str(tmp_path / "data")]
 
 
 @pytest.fixture()
@@ -247,7 +247,7 @@ def test_cli_evaluate(tiny_files):
 def test_cli_evaluate_on_the_default_data(default_kb):
     result = runner.invoke(
         app,
-        ["lineage", "suggest", "--evaluate", "--list", str(DEFAULT_LIST), "--curation", str(DATA)],
+        ["lineage", "suggest", "--evaluate", "--input", str(DEFAULT_LIST), "--curation", str(DATA)],
     )
     assert result.exit_code == 0, result.output
     report = evaluate(default_kb, ks=(5, 10, 20, 40))

@@ -443,6 +443,7 @@ def test_kg_viz_writes_every_view(tmp_path):
         app,
         [
             "viz",
+            "-i",
             str(ROOT / "data" / "awesome-paper-list-synthetic-data.md"),
             "--curation",
             str(ROOT / "data"),
@@ -460,6 +461,7 @@ def test_kg_viz_focus_writes_one_ego_view(tmp_path):
         app,
         [
             "viz",
+            "-i",
             str(ROOT / "data" / "awesome-paper-list-synthetic-data.md"),
             "--focus",
             "Can Xu",
@@ -478,6 +480,7 @@ def test_kg_viz_focus_ambiguous_is_a_clean_error(tmp_path):
         app,
         [
             "viz",
+            "-i",
             str(ROOT / "data" / "awesome-paper-list-synthetic-data.md"),
             "--focus",
             "Xu",

@@ -59,7 +59,9 @@ def test_focus_writes_into_the_ignored_focus_folder_with_working_links(tmp_path,
 
 def test_an_explicit_out_keeps_the_ego_view_next_to_the_views(tmp_path):
     lst = str(ROOT / "data" / "awesome-paper-list-synthetic-data.md")
-    result = CliRunner().invoke(app, ["viz", lst, "--focus", "Can Xu", "--out", str(tmp_path)])
+    result = CliRunner().invoke(
+        app, ["viz", "-i", lst, "--focus", "Can Xu", "--out", str(tmp_path)]
+    )
     assert result.exit_code == 0, result.output
     ego = tmp_path / "ego-can-xu.html"
     assert "index.html" in _hrefs(ego) and "overview.html" in _hrefs(ego)

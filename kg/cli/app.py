@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CurationOpt",
+    "InputsOpt",
     "ListsArg",
     "app",
     "columns",
@@ -32,11 +33,44 @@ __all__ = [
 
 app = typer.Typer(
     name="kg",
-    help="LineageKG: turn research-paper lists into a knowledge graph you can query, view and publish.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"kg {package_version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Print the version and exit.",
+            callback=_version_callback,
+            is_eager=True,
+        ),
+    ] = False,
+) -> None:
+    """LineageKG: turn research-paper lists into a knowledge graph you can query, view and publish."""
+
+
+def package_version() -> str:
+    """The installed distribution's version, or the package's own when it is not installed."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("lineage-kg")
+    except PackageNotFoundError:
+        from kg import __version__
+
+        return __version__
+
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -56,12 +90,20 @@ def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-ListsArg = Annotated[
+InputsOpt = Annotated[
     list[Path] | None,
-    typer.Argument(
-        help="Markdown list files. Default: every list in data/ plus the curated YAML there.",
+    typer.Option(
+        "--input",
+        "-i",
+        metavar="LIST",
+        help="A Markdown list file, or a folder: every list in it (repeatable). Default: every list in data/ plus the curated YAML there.",
         show_default=False,
     ),
+]
+#: The old spelling: list files as arguments (``kg build a.md``). Still read, with a warning.
+ListsArg = Annotated[
+    list[Path] | None,
+    typer.Argument(hidden=True, show_default=False, metavar="LIST.md"),
 ]
 CurationOpt = Annotated[
     Path | None,
@@ -72,16 +114,43 @@ CurationOpt = Annotated[
 ]
 
 
+def list_inputs(
+    inputs: list[Path] | None, legacy: list[Path] | None = None, *, spelling: str = "LIST.md"
+) -> list[Path]:
+    """The list files the CLI's ``--input`` options name (folders expanded, in order).
+
+    Args:
+        inputs: The ``--input/-i`` values: files, or folders standing for their lists.
+        legacy: Lists given in an old spelling (arguments, ``--list``): still read, after
+            a deprecation warning on stderr.
+        spelling: How the old spelling looked, for the warning.
+    """
+    from kg.pipeline import default_lists
+
+    if legacy:
+        typer.echo(
+            f"warning: {spelling} is deprecated; name lists with --input/-i "
+            f"(e.g. {' '.join('-i ' + str(p) for p in legacy[:2])})",
+            err=True,
+        )
+    found: list[Path] = []
+    for path in [*(inputs or ()), *(legacy or ())]:
+        found.extend(default_lists(path) if path.is_dir() else [path])
+    return found
+
+
 def load_inputs(
     lists: list[Path] | None, curation: Path | None, *, jobs: int | None = None
 ) -> KnowledgeBase:
-    """Resolve the CLI's input options and build the knowledge base (shared by commands)."""
+    """Build the knowledge base of the given lists, or of data/ (lists and YAML) when none."""
     from kg.pipeline import DEFAULT_DATA, build_knowledge_base, default_lists
 
     if not lists:
         lists = default_lists()
         if curation is None:
             curation = DEFAULT_DATA
+    else:
+        lists = list_inputs(lists)
     return build_knowledge_base(lists, curation=curation, jobs=jobs)
 
 

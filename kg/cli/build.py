@@ -10,10 +10,12 @@ import typer
 
 from kg.cli.app import (
     CurationOpt,
+    InputsOpt,
     ListsArg,
     app,
     columns,
     handle_errors,
+    list_inputs,
     load_inputs,
     print_warnings,
 )
@@ -22,7 +24,7 @@ from kg.cli.app import (
 @app.command()
 @handle_errors
 def build(
-    lists: ListsArg = None,
+    inputs: InputsOpt = None,
     out: Annotated[Path, typer.Option("--out", help="Folder to write the exports into.")] = Path(
         "exports"
     ),
@@ -43,12 +45,13 @@ def build(
             show_default=False,
         ),
     ] = None,
+    lists: ListsArg = None,
 ) -> None:
     """Build the graph and write Turtle, N-Triples, JSON-LD, GraphML and HTML views.
 
     Example:
         kg build                      # data/ -> exports/
-        kg build my-list.md --out out # one list alone, no curated data
+        kg build -i my-list.md --out out   # one list alone, no curated data
     """
     from kg.export.build import BuildReport, build_exports
     from kg.graph.namespaces import DEFAULT_BASE, Namespaces
@@ -59,7 +62,7 @@ def build(
     # Paused for the whole command, not only inside the library's stages: between them
     # (warnings, summary) a collection would walk every object of the build for nothing.
     with gc_paused():
-        kb = load_inputs(lists, curation, jobs=jobs)
+        kb = load_inputs(list_inputs(inputs, lists), curation, jobs=jobs)
         print_warnings(kb)
         report = BuildReport()
         build_exports(

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from kg.cli.app import CurationOpt, app, handle_errors, load_inputs
+from kg.cli.app import CurationOpt, InputsOpt, app, handle_errors, list_inputs, load_inputs
 
 if TYPE_CHECKING:
     from typer._click import Context
@@ -56,13 +56,8 @@ class TableFormat(StrEnum):
     JSON = "json"
 
 
-ListOpt = Annotated[
-    list[Path] | None,
-    typer.Option(
-        "--list",
-        help="A Markdown list file (repeatable). Default: every list in data/ plus its curated YAML.",
-    ),
-]
+#: The old spelling of --input (``kg lineage NAME --list a.md``): still read, with a warning.
+ListOpt = Annotated[list[Path] | None, typer.Option("--list", hidden=True)]
 
 
 @lineage_app.command()
@@ -80,8 +75,9 @@ def show(
             "--format", help="tree (for people), json, or mermaid (a diagram for a README)."
         ),
     ] = TreeFormat.TREE,
-    lists: ListOpt = None,
+    inputs: InputsOpt = None,
     curation: CurationOpt = None,
+    lists: ListOpt = None,
 ) -> None:
     """Print what a work builds on (ancestors) and what builds on it (descendants).
 
@@ -94,7 +90,8 @@ def show(
     """
     from kg.lineage.walks import lineage_of, to_json, to_mermaid, to_tree_text
 
-    result = lineage_of(load_inputs(lists, curation), name)
+    kb = load_inputs(list_inputs(inputs, lists, spelling="--list"), curation)
+    result = lineage_of(kb, name)
     if fmt is TreeFormat.JSON:
         typer.echo(json.dumps(to_json(result), indent=2, ensure_ascii=False))
     elif fmt is TreeFormat.MERMAID:
@@ -117,8 +114,9 @@ def suggest(
             help="Instead, measure precision and recall of the ranking against the curated edges.",
         ),
     ] = False,
-    lists: ListOpt = None,
+    inputs: InputsOpt = None,
     curation: CurationOpt = None,
+    lists: ListOpt = None,
 ) -> None:
     """Suggest likely paper -> paper lineage that is not curated yet, best first, with reasons.
 
@@ -132,7 +130,7 @@ def suggest(
     from kg.lineage.suggest import evaluate as run_evaluation
     from kg.lineage.suggest import suggest as run_suggest
 
-    kb = load_inputs(lists, curation)
+    kb = load_inputs(list_inputs(inputs, lists, spelling="--list"), curation)
     if evaluate:
         report = run_evaluation(kb, ks=(5, 10, 20, 40))
         if fmt is TableFormat.JSON:

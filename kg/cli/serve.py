@@ -7,7 +7,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kg.cli.app import CurationOpt, ListsArg, app, handle_errors, load_inputs
+from kg.cli.app import (
+    CurationOpt,
+    InputsOpt,
+    ListsArg,
+    app,
+    handle_errors,
+    list_inputs,
+    load_inputs,
+)
 from kg.errors import KgError
 
 if TYPE_CHECKING:
@@ -24,7 +32,7 @@ def _graph_store(
     if graph_file is not None:
         if lists or curation is not None:
             raise KgError(
-                "an export file is the whole graph; give no list files or --curation with it"
+                "an export file is the whole graph; give no --input or --curation with it"
             )
         return load_graph_file(graph_file)
     return to_store(iter_triples(load_inputs(lists, curation)))
@@ -33,7 +41,7 @@ def _graph_store(
 @app.command()
 @handle_errors
 def serve(
-    lists: ListsArg = None,
+    inputs: InputsOpt = None,
     host: Annotated[
         str, typer.Option("--host", help="Address to bind; keep loopback unless you mean it.")
     ] = "127.0.0.1",
@@ -71,6 +79,7 @@ def serve(
         typer.Option("--allow-host", help="Another host name clients may use (repeatable)."),
     ] = None,
     curation: CurationOpt = None,
+    lists: ListsArg = None,
 ) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint at http://HOST:PORT/sparql.
 
@@ -85,7 +94,7 @@ def serve(
 
     from kg.sparql.endpoint import EndpointConfig, SparqlEndpoint, is_loopback
 
-    store = _graph_store(lists, curation, graph_file)
+    store = _graph_store(list_inputs(inputs, lists), curation, graph_file)
     config = EndpointConfig(
         host=host,
         port=port,
@@ -125,7 +134,7 @@ def push(
             help="The store's Graph Store Protocol URL (e.g. http://localhost:7878/store).",
         ),
     ],
-    lists: ListsArg = None,
+    inputs: InputsOpt = None,
     graph: Annotated[
         str | None,
         typer.Option(
@@ -146,6 +155,7 @@ def push(
         float, typer.Option("--timeout", help="Seconds to wait on the network.", min=0.1)
     ] = 120.0,
     curation: CurationOpt = None,
+    lists: ListsArg = None,
 ) -> None:
     """Load the graph into a remote store over the SPARQL 1.1 Graph Store Protocol.
 
@@ -161,7 +171,7 @@ def push(
 
     from kg.sparql.remote import push_graph
 
-    store = _graph_store(lists, curation, graph_file)
+    store = _graph_store(list_inputs(inputs, lists), curation, graph_file)
     data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b""
     report = push_graph(endpoint, data, graph=graph, replace=not append, timeout=timeout)
     verb = "Added" if append else "Loaded"

@@ -6,13 +6,22 @@ from typing import Annotated
 
 import typer
 
-from kg.cli.app import CurationOpt, ListsArg, app, columns, handle_errors, load_inputs
+from kg.cli.app import (
+    CurationOpt,
+    InputsOpt,
+    ListsArg,
+    app,
+    columns,
+    handle_errors,
+    list_inputs,
+    load_inputs,
+)
 
 
 @app.command()
 @handle_errors
 def stats(
-    lists: ListsArg = None,
+    inputs: InputsOpt = None,
     curation: CurationOpt = None,
     merges: Annotated[
         bool, typer.Option("--merges", help="List every person whose spellings were merged.")
@@ -21,15 +30,17 @@ def stats(
         bool, typer.Option("--papers", help="List paper keys (for curated YAML) and titles.")
     ] = False,
     top: Annotated[int, typer.Option("--top", min=1, help="How many authors to rank.")] = 10,
+    lists: ListsArg = None,
 ) -> None:
     """Print counts per kind, the most prolific authors, papers per category and per year.
 
     Example:
         kg stats --merges
+        kg stats -i my-list.md --papers
     """
     from kg.stats import compute_stats
 
-    kb = load_inputs(lists, curation)
+    kb = load_inputs(list_inputs(inputs, lists), curation)
     result = compute_stats(kb, top=top)
     sections: list[str] = [
         "Counts\n" + columns([(k, str(v)) for k, v in result.counts.items()]),

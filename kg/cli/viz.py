@@ -9,10 +9,12 @@ import typer
 
 from kg.cli.app import (
     CurationOpt,
+    InputsOpt,
     ListsArg,
     app,
     columns,
     handle_errors,
+    list_inputs,
     load_inputs,
     print_warnings,
 )
@@ -24,7 +26,7 @@ DEFAULT_VIEWS = Path("exports")
 @app.command()
 @handle_errors
 def viz(
-    lists: ListsArg = None,
+    inputs: InputsOpt = None,
     out: Annotated[
         Path | None,
         typer.Option(
@@ -44,6 +46,7 @@ def viz(
     depth: Annotated[
         int, typer.Option("--depth", min=1, max=6, help="With --focus: how many steps out to go.")
     ] = 2,
+    lists: ListsArg = None,
 ) -> None:
     """Write the offline HTML views: index, overview, lineage, co-authorship, categories.
 
@@ -60,7 +63,7 @@ def viz(
     from kg.graph.rdf import iter_triples
     from kg.views import render_ego, render_views
 
-    kb = load_inputs(lists, curation)
+    kb = load_inputs(list_inputs(inputs, lists), curation)
     print_warnings(kb)
     graph = to_networkx(sorted(set(iter_triples(kb)), key=lambda t: (t[0], t[1], str(t[2]))))
     if focus is None:
