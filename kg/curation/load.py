@@ -187,25 +187,35 @@ class _Resolver:
 
 
 def _find_cycle(edges: dict[str, list[str]]) -> list[str] | None:
-    """A cycle in a directed graph given as adjacency lists, or ``None``."""
-    state: dict[str, int] = {}
-    stack: list[str] = []
+    """A cycle in a directed graph given as adjacency lists, or ``None``.
 
-    def visit(node: str) -> list[str] | None:
-        state[node] = 1
-        stack.append(node)
-        for nxt in edges.get(node, ()):
-            if state.get(nxt) == 1:
-                return [*stack[stack.index(nxt) :], nxt]
-            if nxt not in state and (found := visit(nxt)) is not None:
-                return found
-        stack.pop()
-        state[node] = 2
-        return None
+    Depth-first from each start in sorted order, with an explicit stack: a lineage chain
+    is user data and may be thousands of edges long, deeper than Python's recursion limit.
 
+    >>> _find_cycle({"a": ["b"], "b": ["c"], "c": ["a"]})
+    ['a', 'b', 'c', 'a']
+    >>> _find_cycle({"a": ["b"], "b": []}) is None
+    True
+    """
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
     for start in sorted(edges):
-        if start not in state and (found := visit(start)) is not None:
-            return found
+        if start in state:
+            continue
+        state[start] = 1
+        path = [start]
+        pending = [iter(edges.get(start, ()))]
+        while pending:
+            for nxt in pending[-1]:
+                if state.get(nxt) == 1:
+                    return [*path[path.index(nxt) :], nxt]
+                if nxt not in state:
+                    state[nxt] = 1
+                    path.append(nxt)
+                    pending.append(iter(edges.get(nxt, ())))
+                    break
+            else:
+                pending.pop()
+                state[path.pop()] = 2
     return None
 
 

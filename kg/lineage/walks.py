@@ -17,6 +17,7 @@ newer work to the older one, as in the data).
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ __all__ = [
     "lineage_of",
     "resolve_work",
     "to_json",
+    "to_json_text",
     "to_mermaid",
     "to_tree_text",
 ]
@@ -89,32 +91,35 @@ class Lineage:
     def edges(self) -> list[Edge]:
         """Every link shown in the two trees, once each, sorted."""
         found: set[Edge] = set()
-
-        def walk(origin: str, steps: Sequence[Step], upward: bool) -> None:
-            for step in steps:
+        for upward, steps in ((True, self.ancestors), (False, self.descendants)):
+            for origin, step, _ in _preorder(self.work.ref, steps):
                 for relation in step.relations:
                     if upward or relation == INTRODUCES:
                         found.add(Edge(origin, relation, step.work.ref))
                     else:
                         found.add(Edge(step.work.ref, relation, origin))
-                walk(step.work.ref, step.steps, upward)
-
-        walk(self.work.ref, self.ancestors, True)
-        walk(self.work.ref, self.descendants, False)
         return sorted(found, key=lambda e: (e.source, e.relation, e.target))
 
     def works(self) -> list[Work]:
         """The work and every work in its trees, each once, in the order first shown."""
         seen: dict[str, Work] = {self.work.ref: self.work}
-
-        def walk(steps: Sequence[Step]) -> None:
-            for step in steps:
+        for steps in (self.ancestors, self.descendants):
+            for _, step, _ in _preorder(self.work.ref, steps):
                 seen.setdefault(step.work.ref, step.work)
-                walk(step.steps)
-
-        walk(self.ancestors)
-        walk(self.descendants)
         return list(seen.values())
+
+
+def _preorder(origin: str, steps: Sequence[Step]) -> Iterator[tuple[str, Step, int]]:
+    """Every step of a tree in the order shown, as ``(ref it leads from, step, depth)``.
+
+    An explicit stack, not recursion: a curated chain may be thousands of steps deep.
+    Depth 0 is a step of ``steps`` itself.
+    """
+    stack = [(origin, step, 0) for step in reversed(steps)]
+    while stack:
+        here, step, depth = stack.pop()
+        yield here, step, depth
+        stack.extend((step.work.ref, inner, depth + 1) for inner in reversed(step.steps))
 
 
 def _graph(source: KnowledgeBase | WorkGraph) -> WorkGraph:
@@ -163,29 +168,43 @@ def _tree(
     order = _time_order(graph.works, newest_first=newest_first)
     expanded = {root}
 
-    def neighbours(ref: str) -> list[tuple[str, tuple[str, ...]]]:
+    def neighbours(ref: str) -> Iterator[tuple[str, tuple[str, ...]]]:
         found = links.get(ref, {})
-        return [(n, _ordered(found[n])) for n in sorted(found, key=order)]
+        return iter([(n, _ordered(found[n])) for n in sorted(found, key=order)])
 
-    def walk(ref: str, path: frozenset[str]) -> tuple[Step, ...]:
-        steps: list[Step] = []
-        for nxt, relations in neighbours(ref):
-            work = graph.works[nxt]
-            if nxt in path or nxt in expanded:
-                steps.append(Step(relations, work, repeated=True))
-                continue
-            expanded.add(nxt)
-            steps.append(Step(relations, work, walk(nxt, path | {nxt})))
-        return tuple(steps)
+    def walk(start: str) -> tuple[Step, ...]:
+        # Depth first with an explicit stack (a chain may be deeper than the recursion
+        # limit). Each frame: the neighbours still to visit, the steps found so far, and
+        # the (relations, work) of the step they belong to (None for ``start``). Every
+        # work on the current path is in ``expanded``, so a cycle ends as ``repeated``.
+        top: list[Step] = []
+        stack: list[tuple[Iterator[tuple[str, tuple[str, ...]]], list[Step], Any]] = [
+            (neighbours(start), top, None)
+        ]
+        while stack:
+            pending, steps, made = stack[-1]
+            for nxt, relations in pending:
+                work = graph.works[nxt]
+                if nxt in expanded:
+                    steps.append(Step(relations, work, repeated=True))
+                    continue
+                expanded.add(nxt)
+                stack.append((neighbours(nxt), [], (relations, work)))
+                break
+            else:
+                stack.pop()
+                if made is not None:
+                    stack[-1][1].append(Step(made[0], made[1], tuple(steps)))
+        return tuple(top)
 
-    steps = list(walk(root, frozenset({root})))
+    steps = list(walk(root))
     if bridges:
         own = {root, *graph.introduces.get(root, ())}
         for contribution in sorted(own - {root}, key=order):
             if contribution in expanded or set(links.get(contribution, ())) <= own:
                 continue  # leads nowhere, or only to the root's own contributions
             expanded.add(contribution)
-            inner = walk(contribution, frozenset({root, contribution}))
+            inner = walk(contribution)
             steps.append(Step((INTRODUCES,), graph.works[contribution], inner))
     return tuple(steps)
 
@@ -253,11 +272,11 @@ def to_tree_text(lineage: Lineage) -> str:
 
 
 def _tree_lines(steps: Sequence[Step], arrow: str, depth: int) -> Iterator[str]:
-    for step in steps:
+    for _, step, below in _preorder("", steps):
         shown = "->" if step.relations == (INTRODUCES,) else arrow
         mark = " (see above)" if step.repeated else ""
-        yield f"{'  ' * depth}{', '.join(step.relations)} {shown} {step.work.describe()}{mark}"
-        yield from _tree_lines(step.steps, arrow, depth + 1)
+        indent = "  " * (depth + below)
+        yield f"{indent}{', '.join(step.relations)} {shown} {step.work.describe()}{mark}"
 
 
 def to_json(lineage: Lineage) -> dict[str, Any]:
@@ -268,15 +287,23 @@ def to_json(lineage: Lineage) -> dict[str, Any]:
     """
 
     def steps(items: Sequence[Step]) -> list[dict[str, Any]]:
-        return [
-            {
-                "relations": list(s.relations),
-                "work": s.work.as_dict(),
-                "repeated": s.repeated,
-                "steps": steps(s.steps),
-            }
-            for s in items
-        ]
+        top: list[dict[str, Any]] = []
+        # (steps to convert, the list their dicts go into), filled without recursion
+        stack: list[tuple[Sequence[Step], list[dict[str, Any]]]] = [(items, top)]
+        while stack:
+            group, into = stack.pop()
+            for step in group:
+                inner: list[dict[str, Any]] = []
+                into.append(
+                    {
+                        "relations": list(step.relations),
+                        "work": step.work.as_dict(),
+                        "repeated": step.repeated,
+                        "steps": inner,
+                    }
+                )
+                stack.append((step.steps, inner))
+        return top
 
     return {
         "work": lineage.work.as_dict(),
@@ -288,6 +315,50 @@ def to_json(lineage: Lineage) -> dict[str, Any]:
             {"from": e.source, "relation": e.relation, "to": e.target} for e in lineage.edges()
         ],
     }
+
+
+def to_json_text(lineage: Lineage) -> str:
+    """:func:`to_json` as text, exactly ``json.dumps(..., indent=2, ensure_ascii=False)``.
+
+    The standard encoder recurses once per nesting level and fails on a chain of a few
+    hundred steps; this writes the same text with an explicit stack.
+    """
+    return _dumps(to_json(lineage))
+
+
+def _dumps(value: Any) -> str:
+    """``json.dumps(value, indent=2, ensure_ascii=False)`` for dicts, lists and scalars, any depth.
+
+    >>> _dumps({"a": [1, {"b": None}], "c": {}, "d": []})
+    '{\\n  "a": [\\n    1,\\n    {\\n      "b": null\\n    }\\n  ],\\n  "c": {},\\n  "d": []\\n}'
+    """
+    out: list[str] = []
+    # Items: text to write as is, or (value, nesting level, text to write before it).
+    stack: list[str | tuple[Any, int, str]] = [(value, 0, "")]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            out.append(item)
+            continue
+        node, level, before = item
+        out.append(before)
+        if not isinstance(node, dict | list) or not node:
+            out.append(json.dumps(node, ensure_ascii=False))
+            continue
+        inner = "\n" + "  " * (level + 1)
+        if isinstance(node, dict):
+            out.append("{")
+            stack.append("\n" + "  " * level + "}")
+            pairs = [(json.dumps(k, ensure_ascii=False) + ": ", v) for k, v in node.items()]
+        else:
+            out.append("[")
+            stack.append("\n" + "  " * level + "]")
+            pairs = [("", v) for v in node]
+        stack.extend(
+            (v, level + 1, ("," if i else "") + inner + key)
+            for i, (key, v) in reversed(list(enumerate(pairs)))
+        )
+    return "".join(out)
 
 
 _MERMAID_UNSAFE = re.compile(r"[^A-Za-z0-9 .,:!?+*/='_\-\u00a0-\uffff]")
