@@ -14,10 +14,10 @@ from kg.cli.app import CurationOpt, app, handle_errors, load_inputs
 from kg.errors import KgError
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    import pyoxigraph as ox
+    import rdflib
 
     from kg.sparql.queries import Param
-    from kg.sparql.query import Binding, QueryResult
 
 
 class QueryFormat(StrEnum):
@@ -108,19 +108,27 @@ def query(
         return
     text, declared = _query_text(text, file, name)
     bindings = bind(parse_assignments(params or []), declared)
+    from kg.sparql.query import ResultFormat, format_result
+
     if endpoint is not None:
         from kg.sparql.remote import query_endpoint
 
         if graph is not None or inputs:
             raise KgError("--endpoint queries the remote store; it takes no --graph or --input")
         result = query_endpoint(endpoint, text, bindings=bindings, timeout=timeout)
+        data = format_result(result, ResultFormat(fmt.value))
     else:
-        result = _run_local(
-            text, bindings, engine=engine, graph=graph, inputs=inputs, curation=curation
-        )
-    from kg.sparql.query import ResultFormat, format_result
+        from kg.sparql.nonet import run_offline
+        from kg.sparql.query import run_query
 
-    sys.stdout.buffer.write(format_result(result, ResultFormat(fmt.value)))
+        source = _local_source(engine=engine, graph=graph, inputs=inputs, curation=curation)
+        # The engine runs (and its lazy result is read) in a thread that cannot open sockets.
+        data = run_offline(
+            lambda: format_result(
+                run_query(source, text, bindings=bindings), ResultFormat(fmt.value)
+            )
+        )
+    sys.stdout.buffer.write(data)
 
 
 def _query_text(
@@ -145,21 +153,16 @@ def _query_text(
     return text, parse_header(text).params or None
 
 
-def _run_local(
-    text: str,
-    bindings: Mapping[str, Binding],
+def _local_source(
     *,
     engine: EngineChoice,
     graph: Path | None,
     inputs: list[Path] | None,
     curation: Path | None,
-) -> QueryResult:
-    import pyoxigraph as ox
-    import rdflib
-
+) -> ox.Store | rdflib.Graph:
     from kg.graph.rdf import iter_triples
     from kg.graph.store import to_rdflib, to_store
-    from kg.sparql.query import load_graph_file, run_query, to_rdflib_graph
+    from kg.sparql.query import load_graph_file, to_rdflib_graph
 
     if graph is not None:
         if inputs or curation is not None:
@@ -181,7 +184,7 @@ def _run_local(
                 "`kg build`, `kg query --graph exports/graph.nt` loads the last build instead",
                 err=True,
             )
-    return run_query(source, text, bindings=bindings)
+    return source
 
 
 #: Past this, ``kg query`` points at ``--graph`` (loading an export is several times faster).

@@ -9,6 +9,9 @@ A worker also has a memory limit (``RLIMIT_AS``), dies with its server (Linux
 
 Everything that touches untrusted query text happens here, under the time limit: the
 rdflib parse of :func:`kg.sparql.query.check_query`, the evaluation, the serialisation.
+And a worker cannot reach the network: it leaves the host's network namespace when the
+kernel allows, and a seccomp filter makes every ``socket()`` fail (:mod:`kg.sparql.nonet`),
+so a query that got past the check still could not call another server.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import QueryError
+from kg.sparql.nonet import deny_sockets, leave_network
 from kg.sparql.query import ResultFormat, format_graph, format_result, run_query
 
 __all__ = ["Response", "WorkerPool", "answer", "negotiate"]
@@ -175,6 +179,7 @@ def _die_with_parent() -> None:
 def worker_main(conn: Connection, graph_path: str, max_rows: int, memory_bytes: int) -> None:
     """Entry point of a worker process: load the graph, then answer queries until EOF."""
     _die_with_parent()
+    offline = [name for name, ok in (("netns", leave_network()), ("seccomp", deny_sockets())) if ok]
     if memory_bytes > 0:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     try:
@@ -185,7 +190,7 @@ def worker_main(conn: Connection, graph_path: str, max_rows: int, memory_bytes: 
     except Exception as err:  # report any start-up failure to the server, then stop
         conn.send(("error", f"{type(err).__name__}: {err}"))
         return
-    conn.send(("ready", os.getpid()))
+    conn.send(("ready", (os.getpid(), tuple(offline))))
     while True:
         try:
             text, accept = conn.recv()
@@ -228,6 +233,8 @@ class _Worker:
             child.close()
         self.conn = Connection(parent.detach())
         self.pid = self.process.pid
+        #: How the worker is kept off the network ("netns", "seccomp"); set when ready.
+        self.offline: tuple[str, ...] = ()
 
     def wait_ready(self) -> _Worker:
         """Wait for the worker to load the graph; kill it and raise if it cannot."""
@@ -241,6 +248,7 @@ class _Worker:
         if status != "ready":
             self.kill()
             raise QueryError(f"a query worker could not load the graph: {detail}")
+        self.offline = tuple(detail[1])
         return self
 
     def kill(self) -> None:

@@ -13,6 +13,14 @@ parser and refuses what could reach outside the graph: ``SERVICE`` (pyoxigraph r
 makes the HTTP request), ``FROM``/``FROM NAMED`` (may dereference URLs or ``file:``
 paths on some engines), and every update (``LOAD``, ``INSERT``, ``DROP``, ...).
 
+The text that is checked is exactly the text that runs. The two parsers read codepoint
+escapes differently (rdflib reads ``\\u00000022`` as eight hex digits, Oxigraph as four,
+which once hid a ``SERVICE`` inside what rdflib took for a string), so
+:func:`canonical_query` first replaces every escape by its character and refuses any
+text that still holds one; both engines then read the same characters. The endpoint's
+workers and ``kg query`` also run queries with the network closed to the engine (see
+:mod:`kg.sparql.nonet`), in case the parsers ever disagree on something else.
+
 Parameters are bound as RDF terms by the engine itself, never spliced into the text:
 Oxigraph substitutions (SEP-0007) or rdflib ``initBindings``. The two differ (Oxigraph
 requires a bound variable to be in the SELECT projection and does not enter
@@ -29,6 +37,7 @@ from __future__ import annotations
 import functools
 import itertools
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from enum import StrEnum
 from pathlib import Path
@@ -49,6 +58,7 @@ __all__ = [
     "QueryResult",
     "ResultFormat",
     "Term",
+    "canonical_query",
     "check_query",
     "compact",
     "format_graph",
@@ -242,11 +252,49 @@ def parse_query(text: str) -> Any:
         raise QueryError("SPARQL query is nested too deeply to parse") from err
 
 
+_CODEPOINT = re.compile(r"(?<!\\)((?:\\\\)*)\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8}))")
+_RESIDUAL = re.compile(r"\\[uU]")
+
+
+def canonical_query(text: str) -> str:
+    """``text`` with its codepoint escapes (``\\uXXXX``, ``\\UXXXXXXXX``) replaced by the characters.
+
+    SPARQL engines disagree on these escapes (how many hex digits, whether they apply
+    outside strings, whether an escaped backslash stops one), so the text that is checked
+    and run holds none: an escape that is not a Unicode scalar value, or a ``\\u`` left
+    after replacing (``\\\\u0041``, or ``\\u005C`` making a new escape), is refused.
+
+    Raises:
+        QueryError: an escape names no character, or an escape remains.
+    """
+    if "\\" not in text:
+        return text
+
+    def character(match: re.Match[str]) -> str:
+        escape = match.group(0)[len(match.group(1)) :]
+        code = int(match.group(2) or match.group(3), 16)
+        if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+            line = text.count("\n", 0, match.start()) + 1
+            raise QueryError(f"the escape {escape} at line {line} is not a Unicode character")
+        return match.group(1) + chr(code)
+
+    decoded = _CODEPOINT.sub(character, text)
+    if residual := _RESIDUAL.search(decoded):
+        line = decoded.count("\n", 0, residual.start()) + 1
+        raise QueryError(
+            f"the query holds a \\u or \\U at line {line} that is not a plain codepoint escape"
+            " (an escaped backslash before it, or an escape that makes one); SPARQL engines"
+            " read these differently, so write the character itself"
+        )
+    return decoded
+
+
 def check_query(text: str, *, allow_dataset: bool = False) -> QueryForm:
     """Refuse query text that is not a plain, self-contained SPARQL query; return its form.
 
     The verdict depends on the text alone, so it is cached: rdflib's parser costs 5-25 ms
-    a query, which would otherwise be paid again on every run of a canned query.
+    a query, which would otherwise be paid again on every run of a canned query. The
+    verdict is about :func:`canonical_query` of ``text``: run that, never ``text`` itself.
 
     Args:
         text: The query.
@@ -257,7 +305,7 @@ def check_query(text: str, *, allow_dataset: bool = False) -> QueryForm:
         QueryError: the text does not parse, is an update (``LOAD`` included), or uses
             SERVICE, or FROM / FROM NAMED when not allowed.
     """
-    return _checked(text, allow_dataset)
+    return _checked(canonical_query(text), allow_dataset)
 
 
 @functools.lru_cache(maxsize=256)
@@ -291,6 +339,7 @@ def run_query(
     Raises:
         QueryError: the query is refused (see :func:`check_query`) or fails.
     """
+    text = canonical_query(text)
     form = check_query(text)
     if isinstance(store, ox.Store):
         return _run_oxigraph(store, text, bindings or {})

@@ -40,7 +40,14 @@ import pyoxigraph as ox
 
 from kg.errors import KgError, QueryError
 from kg.graph.namespaces import PREFIXES
-from kg.sparql.query import Binding, QueryResult, check_query, parse_query, to_rdflib_term
+from kg.sparql.query import (
+    Binding,
+    QueryResult,
+    canonical_query,
+    check_query,
+    parse_query,
+    to_rdflib_term,
+)
 
 __all__ = [
     "PushReport",
@@ -278,6 +285,7 @@ def query_endpoint(
             that is not a SPARQL results or RDF format.
     """
     _check_url(url)
+    text = canonical_query(text)  # what is checked is what is sent
     check_query(text, allow_dataset=True)
     text = with_values(with_prefixes(text), bindings or {})
     body = urllib.parse.urlencode({"query": text}).encode("utf-8")

@@ -244,15 +244,23 @@ def _takes(declared: Sequence[Param]) -> str:
     return "this query takes " + ", ".join(f"{p.name} ({p.kind.value})" for p in declared)
 
 
+#: Longest integer parameter (Oxigraph's xsd:integer is 64-bit: 19 digits; Python's int()
+#: refuses over 4,300).
+_MAX_DIGITS = 100
+
+
 def _term(name: str, kind: ParamKind, value: str) -> ox.NamedNode | ox.Literal:
     try:
         value.encode("utf-8")
     except UnicodeEncodeError as err:
         raise QueryError(f"parameter {name} is not valid text") from err
     if kind is ParamKind.INTEGER:
-        if not re.fullmatch(r"[+-]?[0-9]+", value.strip()):
+        digits = value.strip()
+        if not re.fullmatch(r"[+-]?[0-9]+", digits):
             raise QueryError(f"parameter {name} must be an integer, not {value!r}")
-        return ox.Literal(str(int(value)), datatype=ox.NamedNode(XSD_INTEGER))
+        if len(digits.lstrip("+-").lstrip("0")) > _MAX_DIGITS:
+            raise QueryError(f"parameter {name} has more than {_MAX_DIGITS} digits")
+        return ox.Literal(str(int(digits)), datatype=ox.NamedNode(XSD_INTEGER))
     if kind is ParamKind.IRI:
         iri = value.strip()
         if iri.startswith("<") and iri.endswith(">"):
