@@ -6,6 +6,10 @@ target file), writes control characters that make the XML unreadable, and declar
 on another becomes two keys with the same name, which igraph rejects. This module
 decides one type per attribute name before writing and serialises to memory, so the
 caller can write the bytes atomically.
+
+A tuple of strings is an attribute with several values (the networkx projection carries
+them so, :mod:`kg.graph.nx_convert`); GraphML has no list type, so it is written, and
+only here, as one string joined by ``"; "``.
 """
 
 from __future__ import annotations
@@ -24,9 +28,15 @@ _XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff
 _INT64 = 2**63
 
 
+#: How the values of a tuple attribute are joined in the file.
+JOIN = "; "
+
+
 def _coerce(values: list[Any], name: str) -> type:
-    kinds = {type(v) for v in values}
+    kinds = {str if type(v) is tuple else type(v) for v in values}
     for value in values:
+        if type(value) is tuple and all(isinstance(part, str) for part in value):
+            continue
         if not isinstance(value, str | int | float | bool):
             raise UnsupportedAttributeError(
                 f"attribute {name!r} has a {type(value).__name__} value; GraphML takes str, int, float or bool"
@@ -41,6 +51,8 @@ def _coerce(values: list[Any], name: str) -> type:
 
 
 def _clean(value: Any, to: type) -> Any:
+    if type(value) is tuple:
+        value = JOIN.join(value)
     if to is str:
         text = str(value).lower() if isinstance(value, bool) else str(value)
         return _XML_ILLEGAL.sub("", text)
@@ -51,9 +63,12 @@ def _unchanged(values: dict[str, list[Any]], types: dict[str, type]) -> bool:
     """Whether :func:`_clean` would return every value as it is (same type, no illegal text)."""
     for name, found in values.items():
         to = types[name]
-        if any(type(value) is not to for value in found):
-            return False
-        if to is str and _XML_ILLEGAL.search("".join(found)):
+        if to is str:
+            if any(type(value) is not str and type(value) is not tuple for value in found):
+                return False
+            if _XML_ILLEGAL.search("".join(v if type(v) is str else "".join(v) for v in found)):
+                return False
+        elif any(type(value) is not to for value in found):
             return False
     return True
 
@@ -146,6 +161,8 @@ def _generate(graph: nx.MultiDiGraph) -> str | None:
             return True
         body.append(f"    <{tag} {head}>")
         for name, value in data.items():
+            if type(value) is tuple:
+                value = JOIN.join(value)
             xml_type = _XML_TYPE.get(type(value))
             if xml_type is None:
                 return False

@@ -4,9 +4,12 @@ Nodes are papers, people, venues, contributions (kind ``method``, ``dataset``, `
 ``benchmark``), categories and lists. The reified helper nodes of the RDF graph are
 folded into edges: an authorship becomes a ``creator`` edge paper -> person carrying
 ``position`` and ``name_as_written``; a lineage assertion puts ``evidence`` and
-``source`` on its lineage edge. Literal properties become node attributes; every
-attribute is a ``str``, ``int``, ``float`` or ``bool`` (GraphML takes nothing else), with
-several values joined by ``"; "``.
+``source`` on its lineage edge. Literal properties become node attributes: a ``str``,
+``int``, ``float`` or ``bool``, or, for a property with several values (aliases, name
+variants, links), a ``tuple`` of ``str`` in the canonical order. Values are never joined
+into one string here: an alias ``"Alpha; Beta"`` stays one alias for every reader (the
+views), and only the GraphML writer joins a tuple with ``"; "``, as it writes
+(:mod:`kg.export.graphml`).
 """
 
 from __future__ import annotations
@@ -109,7 +112,8 @@ def to_networkx(triples: Iterable[Triple]) -> nx.MultiDiGraph:
             if len(found) == 1 and isinstance(only, Lit) and only.datatype == XSD_INTEGER:
                 attrs[name] = int(only.value)
             else:
-                attrs[name] = "; ".join(v.value if isinstance(v, Lit) else v for v in found)
+                texts = tuple(v.value if isinstance(v, Lit) else v for v in found)
+                attrs[name] = texts[0] if len(texts) == 1 else texts
         nodes.append((iri, attrs))
     graph.add_nodes_from(nodes)
     del nodes

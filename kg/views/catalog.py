@@ -103,10 +103,20 @@ def web_links(pairs: list[list[str]]) -> list[list[str]]:
 
 
 def split_values(value: Any) -> list[str]:
-    """A graph attribute as a list: several values were joined by ``"; "``."""
+    """A graph attribute as a list of its values.
+
+    The projection (:func:`kg.graph.nx_convert.to_networkx`) gives a property with
+    several values as a tuple, and one value as itself; nothing is split, so a value
+    that contains ``"; "`` stays one value.
+
+    >>> split_values(("Alpha; Beta", "Gamma")), split_values("Alpha; Beta"), split_values(None)
+    (['Alpha; Beta', 'Gamma'], ['Alpha; Beta'], [])
+    """
     if value is None or value == "":
         return []
-    return [part for part in str(value).split("; ") if part]
+    if isinstance(value, tuple):
+        return [str(part) for part in value if part != ""]
+    return [str(value)]
 
 
 @dataclass
