@@ -74,13 +74,22 @@ def test_jsonld_context_is_inline(default_triples):
 
 def test_committed_exports_are_fresh(default_kb):
     """CI fails when someone changes code or data without rebuilding exports/."""
+    from kg.export.swap import MANIFEST_NAME, read_manifest, verify
+
     rendered = render_exports(default_kb)
-    committed = {p.name: p.read_bytes() for p in (ROOT / "exports").iterdir() if p.is_file()}
+    committed = {
+        p.name: p.read_bytes()
+        for p in (ROOT / "exports").iterdir()
+        if p.is_file() and p.name != MANIFEST_NAME
+    }
     stale = sorted(name for name in rendered if committed.get(name) != rendered[name])
     extra = sorted(set(committed) - set(rendered))
     assert not stale and not extra, (
         f"run `kg build` and commit exports/ (stale: {stale}, unexpected: {extra})"
     )
+    manifest = read_manifest(ROOT / "exports")
+    assert manifest is not None and sorted(manifest) == sorted(rendered), "run `kg build`"
+    assert verify(ROOT / "exports") == []
 
 
 def test_exports_are_byte_identical_across_hash_seeds(tmp_path: Path):
@@ -103,17 +112,20 @@ def test_exports_are_byte_identical_across_hash_seeds(tmp_path: Path):
 def test_graphml_loads_in_networkx_and_igraph(default_triples, tmp_path: Path):
     import igraph
 
+    from kg.export.graph_tools import for_tools
+
     graph = to_networkx(default_triples)
     data = to_graphml(graph)
     back = nx.read_graphml(io.BytesIO(data), force_multigraph=True)
+    written = for_tools(graph)  # one edge per lineage relation, no self-loops
     assert (back.number_of_nodes(), back.number_of_edges()) == (
         graph.number_of_nodes(),
-        graph.number_of_edges(),
+        written.number_of_edges(),
     )
     path = tmp_path / "g.graphml"
     path.write_bytes(data)
     ig = igraph.Graph.Read_GraphML(str(path))
-    assert (ig.vcount(), ig.ecount()) == (graph.number_of_nodes(), graph.number_of_edges())
+    assert (ig.vcount(), ig.ecount()) == (graph.number_of_nodes(), written.number_of_edges())
     kinds = {d["kind"] for _, d in back.nodes(data=True)}
     assert {"paper", "person", "venue", "method", "category"} <= kinds
     assert all(isinstance(d["label"], str) for _, d in back.nodes(data=True))
@@ -200,16 +212,33 @@ def test_killed_export_leaves_previous_file_intact(tmp_path: Path):
     assert len(list(ox.parse(target.read_bytes(), format=ox.RdfFormat.N_TRIPLES))) == 1
 
 
-def test_build_removes_temporaries_left_by_a_killed_write(tmp_path: Path):
-    from kg.export.build import write_exports
+def test_a_build_deletes_only_what_a_killed_build_recorded(tmp_path: Path, default_kb):
+    """Clean-up touches only the staging folder a build recorded, never look-alike files."""
+    import json
 
-    stale = tmp_path / ".graph.nt.abc123.tmp"
-    stale.write_bytes(b"partial")
-    os.utime(stale, (0, 0))
-    fresh = tmp_path / ".graph.ttl.def456.tmp"
-    fresh.write_bytes(b"being written by another process right now")
-    write_exports({"graph.nt": b""}, tmp_path)
-    assert not stale.exists() and fresh.exists()
+    from kg.export.build import build_exports
+    from kg.export.lock import LOCK_NAME
+
+    out = tmp_path / "out"
+    out.mkdir()
+    user_files = {
+        ".notes.tmp": b"a user's notes",
+        ".graph.nt.abc123.tmp": b"looks like an old temp file, is not provably ours",
+    }
+    for name, data in user_files.items():
+        (out / name).write_bytes(data)
+        os.utime(out / name, (0, 0))
+    lookalike = tmp_path / ".out.kg-build-000000000000"  # not recorded anywhere: kept
+    lookalike.mkdir()
+    recorded = tmp_path / ".out.kg-build-0123456789ab"  # what a killed build recorded
+    recorded.mkdir()
+    (recorded / "graph.nt").write_bytes(b"x" * 1000)
+    (out / LOCK_NAME).write_text(json.dumps({"pid": 1, "staging": str(recorded)}))
+    build_exports(default_kb, out, views=False)
+    assert not recorded.exists()
+    assert lookalike.is_dir()
+    assert {name: (out / name).read_bytes() for name in user_files} == user_files
+    assert not (out / LOCK_NAME).exists()
 
 
 def test_a_set_of_files_is_replaced_all_or_nothing(tmp_path: Path, monkeypatch):

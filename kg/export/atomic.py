@@ -10,6 +10,7 @@ renamed over their targets, so a full disk or a kill midway leaves the previous 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import tempfile
 from collections.abc import Mapping
@@ -40,18 +41,26 @@ class StagedWriter:
     """
 
     def __init__(self) -> None:
-        self._open: dict[str, tuple[BinaryIO, Path]] = {}
-        self.sizes: dict[str, int] = {}
+        self._open: dict[str | int, tuple[BinaryIO, Path]] = {}
+        self._hashes: dict[str | int, hashlib._Hash] = {}
+        self.sizes: dict[str | int, int] = {}
 
-    def write(self, tmp: str, data: bytes, *, target: Path) -> None:
-        """Append ``data`` to the temp file ``tmp`` (staged for ``target``)."""
+    def write(self, tmp: str | int, data: bytes, *, target: Path) -> None:
+        """Append ``data`` to the temp file ``tmp`` (a path, or an open descriptor) for ``target``."""
         try:
             if tmp not in self._open:
-                self._open[tmp] = (open(tmp, "wb"), target)  # noqa: SIM115 - closed in close()
+                handle = open(tmp, "wb", closefd=not isinstance(tmp, int))  # noqa: SIM115 - closed in close()
+                self._open[tmp] = (handle, target)
+                self._hashes[tmp] = hashlib.sha256()
                 self.sizes[tmp] = 0
             self.sizes[tmp] += self._open[tmp][0].write(data)
+            self._hashes[tmp].update(data)
         except OSError as err:
             raise ExportError(f"cannot write {target}: {err.strerror}") from err
+
+    def digest(self, tmp: str | int) -> tuple[int, str]:
+        """Size and SHA-256 (hex) of what was written to ``tmp``."""
+        return self.sizes[tmp], self._hashes[tmp].hexdigest()
 
     def close(self) -> None:
         """Flush every file to disk and close it.
@@ -60,11 +69,11 @@ class StagedWriter:
             ExportError: a file could not be flushed (the disk is full).
         """
         failure: ExportError | None = None
-        for tmp, (handle, target) in self._open.items():
+        for handle, target in self._open.values():
             try:
                 handle.flush()
                 os.fsync(handle.fileno())
-                os.chmod(tmp, 0o644)
+                os.fchmod(handle.fileno(), 0o644)
             except OSError as err:
                 failure = failure or ExportError(f"cannot write {target}: {err.strerror}")
             finally:

@@ -1,9 +1,11 @@
 """``kg build``: a knowledge base -> every export file, all replaced or none.
 
-Exporters yield ``(file name, piece)``; each piece is appended to a temp file beside its
-target as soon as it exists, so a large build never holds an output whole in memory;
-only when every file has been produced are they all renamed into place. A failure while
-rendering or writing therefore leaves the previous exports untouched. The RDF files and
+Exporters yield ``(file name, piece)``; each piece is appended to an unnamed file as soon
+as it exists, so a large build never holds an output whole in memory; only when every
+file has been produced are they all put in place, in one step, by
+:mod:`kg.export.swap` (which also serialises builds into one folder and writes the
+manifest). A failure or a kill while rendering or writing leaves the previous exports
+untouched and no temp file behind. The RDF files and
 the graph files (GraphML, views) are two independent branches, rendered in two
 processes at once where :mod:`kg.runtime.workers` may fork.
 """
@@ -16,8 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from kg.errors import ExportError
-from kg.export.atomic import FileSet, StagedWriter, atomic_write_many
+from kg.export.atomic import StagedWriter
+from kg.export.swap import BuildFolder
 from kg.graph.namespaces import Namespaces
 from kg.graph.rdf import iter_triples
 from kg.model import KnowledgeBase
@@ -169,39 +171,44 @@ def build_exports(
     views: bool = True,
     report: BuildReport | None = None,
     jobs: int | None = None,
+    lock_timeout: float = 600.0,
 ) -> None:
-    """Render every export of ``kb`` into ``out``, all replaced together or none.
+    """Render every export of ``kb`` into ``out``, all replaced together in one step, or none.
 
     The RDF files (Turtle, N-Triples, JSON-LD) and the graph files (networkx -> GraphML,
     views) are rendered at the same time in two processes when the machine has a second
     core (:mod:`kg.runtime.workers`; ``jobs=1`` or ``KG_JOBS=1`` renders them one after the
-    other). Each file is staged in a temp file reserved before rendering starts, as soon
-    as it is rendered, so memory holds one output at a time per process, and a failure
-    anywhere deletes every staged file; the targets change only once every file exists.
+    other). Each file is written, as soon as it is rendered, into an unnamed file
+    reserved before rendering starts, so memory holds one output at a time per process
+    and a failure or a kill anywhere leaves nothing behind; only once every file exists
+    does :class:`~kg.export.swap.BuildFolder` swap them all in, with ``.manifest.json``.
+    One build at a time writes into ``out``: another waits up to ``lock_timeout`` s.
 
     Raises:
-        ExportError: a file cannot be written; the previous exports are untouched.
+        ExportError: a file cannot be written, or another build into ``out`` did not
+            finish in time; the previous exports are untouched.
     """
-    out = _prepare(out)
     report = report if report is not None else BuildReport()
-    with gc_paused(), FileSet() as file_set:
-        staged = {name: file_set.reserve(out / name) for name in export_file_names(views=views)}
+    with gc_paused(), BuildFolder(out, lock_timeout=lock_timeout) as folder:
+        target = folder.shown
+        staged = {name: folder.reserve(name) for name in export_file_names(views=views)}
         triples = _triples(kb, namespaces, report)
 
-        def stage(files: Callable[[BuildReport], Iterator[tuple[str, bytes]]]) -> BuildReport:
+        def stage(
+            files: Callable[[BuildReport], Iterator[tuple[str, bytes]]],
+        ) -> tuple[BuildReport, dict[str, tuple[int, str]]]:
             part = BuildReport()
             writer = StagedWriter()
             try:
                 for name, piece in files(part):
-                    writer.write(staged[name], piece, target=out / name)
+                    writer.write(staged[name], piece, target=target / name)
             except BaseException:
                 writer.abort()
                 raise
             writer.close()
-            part.files = {
-                name: writer.sizes[staged[name]] for name in staged if staged[name] in writer.sizes
-            }
-            return part
+            digests = {name: writer.digest(fd) for name, fd in staged.items() if fd in writer.sizes}
+            part.files = {name: size for name, (size, _) in digests.items()}
+            return part, digests
 
         parts = run_concurrently(
             [
@@ -210,42 +217,41 @@ def build_exports(
             ],
             jobs=jobs,
         )
-        for part in parts:
+        digests: dict[str, tuple[int, str]] = {}
+        for part, part_digests in parts:
             report.files.update(part.files)
             report.seconds.update(part.seconds)
+            digests.update(part_digests)
         report.files = dict(sorted(report.files.items()))
         start = time.perf_counter()
-        file_set.commit()
+        folder.commit(dict(sorted(digests.items())))
         report.seconds["write"] = time.perf_counter() - start
 
 
-def _prepare(out: str | Path) -> Path:
-    """Create the output folder and clear what killed earlier writes left there."""
-    out = Path(out)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise ExportError(f"cannot create {out}: {err.strerror}") from err
-    _remove_stale_temporaries(out)
-    return out
-
-
 def write_exports(
-    files: dict[str, bytes], out: str | Path, *, report: BuildReport | None = None
+    files: dict[str, bytes],
+    out: str | Path,
+    *,
+    report: BuildReport | None = None,
+    lock_timeout: float = 600.0,
 ) -> None:
-    """Write rendered files into ``out`` (created if needed): all replaced, or none."""
-    out = _prepare(out)
-    atomic_write_many({out / name: files[name] for name in sorted(files)})
+    """Write rendered files into ``out`` (created if needed): all replaced in one step, or none.
+
+    Files of ``out`` not named in ``files`` stay as they are (``kg viz`` rewrites the
+    views only); the manifest keeps their entries and lists the new files.
+    """
+    with BuildFolder(out, lock_timeout=lock_timeout) as folder:
+        digests = {}
+        for name in sorted(files):
+            writer = StagedWriter()
+            fd = folder.reserve(name)
+            try:
+                writer.write(fd, files[name], target=folder.shown / name)
+            except BaseException:
+                writer.abort()
+                raise
+            writer.close()
+            digests[name] = writer.digest(fd)
+        folder.commit(digests)
     if report is not None:
         report.files.update({name: len(data) for name, data in files.items()})
-
-
-def _remove_stale_temporaries(folder: Path, *, older_than: float = 60.0) -> None:
-    """Delete temp files a killed earlier write left behind (``.<name>.<random>.tmp``)."""
-    now = time.time()
-    for leftover in folder.glob(".*.tmp"):
-        try:
-            if now - leftover.stat().st_mtime > older_than:
-                leftover.unlink()
-        except OSError:
-            continue

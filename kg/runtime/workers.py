@@ -12,13 +12,21 @@ process, with the same results: on a platform without ``fork`` (Windows) or wher
 unsafe (macOS), when this process already runs other threads (a child would inherit
 their locks in whatever state they were), with one CPU, or when ``KG_JOBS=1``. Callers
 therefore never depend on parallelism for correctness, only for speed.
+
+A child never outlives the build: on Linux it asks the kernel for ``SIGKILL`` the moment
+its parent dies (``prctl(PR_SET_PDEATHSIG)``), so a ``kill -9`` of ``kg build`` takes its
+workers along with it (they used to go on writing gigabytes of temp files for nobody);
+and the parent kills and reaps its children whenever it leaves :func:`run_concurrently`
+early (an error, Ctrl-C).
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import pickle
+import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
@@ -147,10 +155,12 @@ def _fork(task: Callable[[], T]) -> tuple[int, int]:
     read_fd, write_fd = os.pipe()
     sys.stdout.flush()
     sys.stderr.flush()
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # the child: run, send ("ok", result) or ("error", exception), leave at once
         code = 0
         try:
+            _die_with(parent)
             os.close(read_fd)
             try:
                 payload = pickle.dumps(("ok", task()), protocol=pickle.HIGHEST_PROTOCOL)
@@ -165,6 +175,20 @@ def _fork(task: Callable[[], T]) -> tuple[int, int]:
             os._exit(code)
     os.close(write_fd)
     return pid, read_fd
+
+
+#: ``prctl`` option: the signal this process gets when its parent dies (linux/prctl.h).
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with(parent: int) -> None:
+    """Make this (forked) process die when ``parent`` does; leave now if it already has."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
 
 
 def _pickled_error(err: BaseException) -> bytes:
