@@ -141,14 +141,16 @@ def _attribute(value: str) -> str:
     return value
 
 
-def _generate(graph: nx.MultiDiGraph) -> str | None:
+def _generate(graph: nx.MultiDiGraph, *, scoped_keys: bool = False) -> str | None:
     """The text ``nx.generate_graphml(graph, prettyprint=True, named_key_ids=True)`` joins to.
 
     networkx builds an ElementTree and serialises it in pure Python, which took most of
     a build's GraphML time; this writes the same text directly: keys newest first, two
     spaces of indent, ASCII with character references, the lines ``splitlines`` gives.
     Returns ``None`` (use networkx) for what it does not cover: graph attributes, or a
-    value of another type than ``str``, ``int``, ``float`` or ``bool``.
+    value of another type than ``str``, ``int``, ``float`` or ``bool``. With
+    ``scoped_keys``, key ids are ``node.NAME`` / ``edge.NAME``, unique even when nodes and
+    edges share an attribute name (networkx would write two keys with one id).
     """
     if type(graph) is not nx.MultiDiGraph or graph.graph:
         return None
@@ -166,10 +168,10 @@ def _generate(graph: nx.MultiDiGraph) -> str | None:
             xml_type = _XML_TYPE.get(type(value))
             if xml_type is None:
                 return False
-            key = str(name)
+            key = f"{scope}.{name}" if scoped_keys else str(name)
             if (key, xml_type, scope) not in keys:
                 keys[(key, xml_type, scope)] = (
-                    f'  <key id="{_attribute(key)}" for="{scope}" attr.name="{_attribute(key)}" attr.type="{xml_type}" />'
+                    f'  <key id="{_attribute(key)}" for="{scope}" attr.name="{_attribute(str(name))}" attr.type="{xml_type}" />'
                 )
             text = str(value)
             body.append(
@@ -201,14 +203,25 @@ def _generate(graph: nx.MultiDiGraph) -> str | None:
     return text
 
 
-def to_graphml(graph: nx.MultiDiGraph) -> bytes:
+def to_graphml(graph: nx.MultiDiGraph, *, for_tools: bool = True) -> bytes:
     """Serialise ``graph`` as GraphML bytes, one declared type per attribute name.
+
+    Args:
+        graph: The networkx projection (:func:`kg.graph.nx_convert.to_networkx`).
+        for_tools: Write what Gephi, Cytoscape, igraph and the GraphML schema expect
+            (:func:`kg.export.graph_tools.for_tools`: one edge per lineage relation,
+            colour, size and position, ids that are XML name tokens, unique key ids);
+            ``False`` writes ``graph`` as it is, as networkx would.
 
     Raises:
         UnsupportedAttributeError: a value is not a scalar, or two node ids collide.
     """
+    if for_tools:
+        from kg.export.graph_tools import for_tools as tools_graph
+
+        graph = tools_graph(graph)
     clean = _sanitised(graph)
-    text = _generate(clean)
+    text = _generate(clean, scoped_keys=for_tools)
     if text is None:
         text = "\n".join(
             nx.generate_graphml(clean, encoding="utf-8", prettyprint=True, named_key_ids=True)

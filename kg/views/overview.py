@@ -15,7 +15,7 @@ from kg.views.catalog import CONTRIBUTION_KINDS, KIND_ORDER, Catalog, JsonObj, s
 from kg.views.layout import spread
 from kg.views.view import MAX_EDGES, MAX_NODES, View, edge_record
 
-__all__ = ["build_overview", "parallel_curves"]
+__all__ = ["band_layout", "build_overview", "parallel_curves"]
 
 # Bands from top to bottom; each is a tuple of kinds sharing rows.
 _BANDS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -82,7 +82,7 @@ def build_overview(cat: Catalog) -> View:
 
     ids = {n: i for i, n in enumerate(kept)}
     rows = [cat.record(n, ids[n]) for n in kept]
-    positions, lanes = _bands(cat, kept)
+    positions, lanes = band_layout(cat, kept)
     for row, node in zip(rows, kept, strict=True):
         row["x"], row["y"] = positions[node]
         if cat.kind[node] == "paper":
@@ -127,7 +127,9 @@ def _keep_nodes(cat: Catalog, nodes: list[str]) -> list[str]:
     return sorted([*structural, *people[:take_people], *papers[:take_papers]])
 
 
-def _bands(cat: Catalog, nodes: list[str]) -> tuple[dict[str, tuple[float, float]], list[JsonObj]]:
+def band_layout(
+    cat: Catalog, nodes: list[str]
+) -> tuple[dict[str, tuple[float, float]], list[JsonObj]]:
     """Positions by band; papers first (they anchor every other band)."""
     positions: dict[str, tuple[float, float]] = {}
     papers = sorted((n for n in nodes if cat.kind[n] == "paper"), key=lambda n: cat.paper_index[n])

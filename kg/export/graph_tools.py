@@ -1,0 +1,111 @@
+"""The graph as desktop graph tools read it: GraphML for Gephi/Cytoscape, Cytoscape.js JSON.
+
+The networkx projection states every lineage edge twice (its typed relation, and
+``prov:wasDerivedFrom`` so that plain SPARQL sees all lineage), has a ``family``
+self-loop on every method that is its own family's root, and uses IRIs as node ids.
+Gephi and Cytoscape draw each of those as it is: doubled arrows, loops, and (for the
+GraphML schema, which types ids as ``xs:NMTOKEN``) invalid ids. :func:`for_tools` makes
+the graph they should see:
+
+- one edge per lineage relation (a ``wasDerivedFrom`` edge is dropped when a typed edge
+  joins the same two works), with its ``relation`` and ``evidence``/``source``, and a
+  ``label`` (the relation) that Gephi shows as the edge label; no self-loops;
+- node ids ``n0``, ``n1``... in IRI order with the IRI kept as ``iri``; edge ids
+  ``e0``, ``e1``... in edge order;
+- ``color`` (``#rrggbb``, Cytoscape's passthrough mapping and Gephi's ``color``), ``r``,
+  ``g``, ``b`` (integers, Gephi's GraphML importer), ``size`` (by degree) and ``x``,
+  ``y`` (the overview's bands, y pointing up as Gephi draws it).
+
+The same graph always gives the same result (sorted ids, deterministic layout).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import networkx as nx
+
+__all__ = ["for_tools", "to_cytoscape_json"]
+
+_DERIVED = "wasDerivedFrom"
+
+
+def _kept_edges(graph: nx.MultiDiGraph) -> list[tuple[str, str, Any, dict[str, Any]]]:
+    edges = sorted(graph.edges(keys=True, data=True), key=lambda e: (e[0], e[1], str(e[2])))
+    typed = {
+        (u, v)
+        for u, v, _, d in edges
+        if d.get("relation") not in (None, _DERIVED, "creator") and u != v
+    }
+    return [
+        (u, v, k, d)
+        for u, v, k, d in edges
+        if u != v and not (d.get("relation") == _DERIVED and (u, v) in typed)
+    ]
+
+
+def for_tools(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """The graph Gephi, Cytoscape and the GraphML schema expect (see the module notes)."""
+    from kg.views.catalog import Catalog
+    from kg.views.overview import band_layout
+    from kg.views.view import KIND_STYLE
+
+    nodes = sorted(graph.nodes)
+    ids = {n: f"n{i}" for i, n in enumerate(nodes)}
+    edges = _kept_edges(graph)
+    degree = dict.fromkeys(nodes, 0)
+    for u, v, _, _ in edges:
+        degree[u] += 1
+        degree[v] += 1
+    positions, _ = band_layout(Catalog.of(graph), nodes)
+    out = nx.MultiDiGraph()
+    for node in nodes:
+        attrs = dict(graph.nodes[node])
+        colour = str(KIND_STYLE.get(str(attrs.get("kind")), {}).get("color", "#888888"))
+        x, y = positions[node]
+        attrs.update(
+            iri=node,
+            color=colour,
+            r=int(colour[1:3], 16),
+            g=int(colour[3:5], 16),
+            b=int(colour[5:7], 16),
+            size=round(6.0 + 3.0 * math.sqrt(degree[node]), 1),
+            x=float(x),
+            y=float(-y),
+        )
+        out.add_node(ids[node], **attrs)
+    for i, (u, v, _, data) in enumerate(edges):
+        out.add_edge(ids[u], ids[v], key=f"e{i}", label=str(data.get("relation", "")), **data)
+    return out
+
+
+def to_cytoscape_json(graph: nx.MultiDiGraph) -> bytes:
+    """Cytoscape.js elements JSON (``graph.cyjs``): Cytoscape Desktop and cytoscape.js read it.
+
+    ``{"elements": {"nodes": [{"data": {...}, "position": {x, y}}], "edges": [...]}}``
+    with the attributes of :func:`for_tools` (colour, size, relation, evidence) in
+    ``data``; the same bytes for the same graph.
+    """
+    tools = for_tools(graph)
+    nodes = []
+    for node, attrs in tools.nodes(data=True):
+        data = {k: v for k, v in attrs.items() if k not in ("x", "y", "r", "g", "b")}
+        data["id"] = node
+        data["name"] = str(attrs.get("label", ""))
+        # Cytoscape Desktop's y points down, as the views' canvas does.
+        nodes.append({"data": data, "position": {"x": attrs["x"], "y": -attrs["y"]}})
+    edges = [
+        {"data": {**data, "id": key, "source": u, "target": v}}
+        for u, v, key, data in tools.edges(keys=True, data=True)
+    ]
+    document = {
+        "format_version": "1.0",
+        "generated_by": "LineageKG",
+        "target_cytoscapejs_version": "~3",
+        "data": {"name": "LineageKG"},
+        "elements": {"nodes": nodes, "edges": edges},
+    }
+    text = json.dumps(document, ensure_ascii=False, sort_keys=True, indent=1, allow_nan=False)
+    return (text + "\n").encode("utf-8")
