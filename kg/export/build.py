@@ -47,6 +47,7 @@ EXPORT_FILES = {
     "ntriples": "graph.nt",
     "jsonld": "graph.jsonld",
     "graphml": "graph.graphml",
+    "cyjs": "graph.cyjs",
 }
 
 
@@ -103,11 +104,13 @@ def _graph_files(
     kb: KnowledgeBase, triples: CanonicalTriples, views: bool, report: BuildReport
 ) -> Iterator[tuple[str, bytes]]:
     """GraphML of the networkx projection, then the HTML views drawn from it."""
+    from kg.export.graph_tools import to_cytoscape_json
     from kg.export.graphml import to_graphml
     from kg.graph.nx_convert import to_networkx
 
     graph = _timed(report, "networkx", lambda: to_networkx(triples))
     yield EXPORT_FILES["graphml"], _timed(report, "graphml", lambda: to_graphml(graph))
+    yield EXPORT_FILES["cyjs"], _timed(report, "cyjs", lambda: to_cytoscape_json(graph))
     if views:
         from kg.views import render_views
 
