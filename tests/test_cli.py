@@ -30,8 +30,9 @@ def test_build_one_list_alone(one_list: Path, tmp_path: Path):
     result = runner.invoke(app, ["build", "-i", str(one_list), "--out", str(out), "--no-views"])
     assert result.exit_code == 0, result.output
     assert "  papers         1\n" in result.output
-    assert result.output.splitlines()[-1].startswith(f"Wrote 4 files to {out}/ in ")
+    assert result.output.splitlines()[-1].startswith(f"Wrote 5 files to {out}/ in ")
     assert sorted(p.name for p in out.iterdir()) == [
+        "graph.cyjs",
         "graph.graphml",
         "graph.jsonld",
         "graph.nt",
@@ -223,7 +224,7 @@ def test_the_console_script_exits_with_the_commands_code_and_all_its_output(
 ):
     done = _kg_script("build", "-i", str(one_list), "--out", str(tmp_path / "out"), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.rstrip().splitlines()[-1].startswith("Wrote 9 files to ")
+    assert done.stdout.rstrip().splitlines()[-1].startswith("Wrote 10 files to ")
     assert (tmp_path / "out" / "graph.ttl").stat().st_size > 0
     failed = _kg_script("build", "-i", str(tmp_path / "missing.md"), cwd=tmp_path)
     assert failed.returncode == 1
