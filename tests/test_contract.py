@@ -1,4 +1,4 @@
-"""The built graph against CONTRACT.md, the ontology and the SHACL shapes, through SPARQL."""
+"""The built graph against ontology/CONTRACT.md, the ontology and the SHACL shapes, through SPARQL."""
 
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ __all__ = ["DEFAULT_BASE", "LKG", "PREFIXES", "Namespaces"]
 LKG = "https://w3id.org/lineage-kg/def#"
 DEFAULT_BASE = "https://w3id.org/lineage-kg/id/"
 
-#: Every RDF export binds exactly these prefixes (CONTRACT.md).
+#: Every RDF export binds exactly these prefixes (ontology/CONTRACT.md).
 PREFIXES: dict[str, str] = {
     "lkg": LKG,
     "schema": "http://schema.org/",

@@ -1,4 +1,4 @@
-"""Knowledge base -> RDF triples, following ``ontology/`` and CONTRACT.md.
+"""Knowledge base -> RDF triples, following ``ontology/CONTRACT.md``.
 
 The mapping is written once, as a generator of plain triples (IRIs as ``str``, literals
 as :class:`Lit`), so that the same statements can fill an rdflib ``Graph`` (the API users
