@@ -15,9 +15,15 @@ Safety rests on three independent layers, so that one mistake does not open a ho
    (inline event handlers never run), and ``default-src 'none'`` forbids every request,
    so opening a view fetches nothing even if some markup slipped through.
 
-The vis-network bundle is the one pyvis ships (no CDN, no pyvis template); its source-map
-comment is dropped so developer tools do not look for a file that is not there. Output
-is deterministic: the same view gives the same bytes.
+pyvis is used for one thing only: the vis-network bundle it ships (its
+``templates/lib/vis-9.1.2``), inlined here. Its ``Network`` API and HTML template are not
+used, on purpose: the template loads vis-network, Bootstrap and tom-select from CDNs
+(the views must open offline, under a CSP that forbids every request), inserts node
+titles with ``innerHTML`` when they contain ``href`` (list text is written by strangers),
+and lays graphs out with physics in the browser (slow and different on every load).
+The layout is computed in Python and the page is this module's own. The bundle's
+source-map comment is dropped so developer tools do not look for a file that is not
+there. Output is deterministic: the same view gives the same bytes.
 """
 
 from __future__ import annotations
