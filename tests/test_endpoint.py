@@ -441,7 +441,7 @@ def test_kg_serve_runs_until_ctrl_c(tmp_path: Path):
         workers = subprocess.run(
             ["pgrep", "-P", str(process.pid)], capture_output=True, text=True
         ).stdout.split()
-        assert len(workers) == 1
+        assert len(workers) == 2  # --workers 1, plus the warm spare
         process.send_signal(signal.SIGINT)
         assert process.wait(20) == 0
         assert not any(_alive(int(pid)) for pid in workers)

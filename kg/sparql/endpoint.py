@@ -9,8 +9,17 @@ killing the worker), the row cap and a memory limit. What this layer guards:
   ``named-graph-uri`` are refused with 400 and a sentence saying why.
 - **DNS rebinding.** The ``Host`` header must name this server (its loopback names by
   default, plus ``allowed_hosts``); anything else gets 403.
-- **Size.** Request bodies and query strings are capped (413/414), slow clients time
-  out, and at most ``max_connections`` requests are handled at once.
+- **Size.** Request bodies and query strings are capped (413/414).
+- **Slow clients.** A client has ``request_timeout`` seconds to send its *whole*
+  request (request line, headers, body: one deadline, not one per read), or gets 408.
+  Each connection has its own thread, up to ``max_connections`` at once (256), so a
+  hundred stalled connections leave room for everyone else; past the cap, 503.
+- **Smuggling hygiene.** A request with two ``Host``, ``Content-Length`` or
+  ``Transfer-Encoding`` headers is refused with 400.
+- **Fairness.** The worker pool (:class:`kg.sparql.endpoint_worker.WorkerPool`) lets one
+  client address run at most half the workers at once, serves clients whose queries
+  were just killed last, and keeps a spare worker warm, so a client looping on runaway
+  queries slows only itself.
 - **CORS** is off unless asked for; then any origin may read (no credentials).
 
 The protocol parts: GET ``?query=``, POST form-encoded ``query=``, POST
@@ -21,9 +30,11 @@ service description on a bare GET of ``/sparql``.
 
 from __future__ import annotations
 
+import io
 import ipaddress
 import logging
 import shutil
+import socket
 import tempfile
 import threading
 import time
@@ -58,7 +69,9 @@ class EndpointConfig:
         workers: Worker processes, i.e. queries evaluated at once.
         memory_mb: Address-space limit of each worker, in MiB (0: none).
         max_request_bytes: Largest request body or query string accepted.
-        max_connections: Requests handled at once (others are turned away).
+        max_connections: Connections handled at once (others get 503).
+        request_timeout: Seconds a client has to send its whole request (else 408).
+        per_client: Queries one client address may run at once (0: half the workers).
         cors: Send ``Access-Control-Allow-Origin: *``.
         allowed_hosts: Extra host names the ``Host`` header may carry.
     """
@@ -70,7 +83,9 @@ class EndpointConfig:
     workers: int = 2
     memory_mb: int = 2048
     max_request_bytes: int = 128 * 1024
-    max_connections: int = 32
+    max_connections: int = 256
+    request_timeout: float = 10.0
+    per_client: int = 0
     cors: bool = False
     allowed_hosts: tuple[str, ...] = ()
 
@@ -96,8 +111,15 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+_BUSY = (
+    b"HTTP/1.0 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+    b"Content-Length: 40\r\nConnection: close\r\n\r\ntoo many connections; try again shortly\n"
+)
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 128  # the listen backlog
 
     def __init__(self, address: tuple[str, int], endpoint: SparqlEndpoint) -> None:
         self.endpoint = endpoint
@@ -106,7 +128,12 @@ class _Server(ThreadingHTTPServer):
 
     def process_request(self, request: Any, client_address: Any) -> None:
         if not self._slots.acquire(blocking=False):
-            self.close_request(request)  # too many at once: drop it before reading anything
+            try:  # too many at once: say so without reading anything, never waiting
+                request.setblocking(False)
+                request.send(_BUSY)
+            except OSError:
+                pass
+            self.close_request(request)
             return
         super().process_request(request, client_address)
 
@@ -151,6 +178,7 @@ class SparqlEndpoint:
             timeout=c.timeout,
             max_rows=c.max_rows,
             memory_bytes=c.memory_mb * 1024 * 1024,
+            per_client=c.per_client,
         )
         try:
             self._server = _Server((c.host, c.port), self)
@@ -227,11 +255,56 @@ Limits: {timeout:g} s per query, {rows} rows per result.
 """
 
 
+class _DeadlineReader(io.RawIOBase):
+    """A socket's reads under one deadline for the whole request, not a timeout per read."""
+
+    def __init__(self, sock: socket.socket, deadline: float) -> None:
+        self._sock = sock
+        self.deadline = deadline
+        self.expired = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0:
+            self.expired = True
+            raise TimeoutError("the request deadline passed")
+        self._sock.settimeout(remaining)
+        try:
+            return self._sock.recv_into(buffer)
+        except TimeoutError:
+            self.expired = True
+            raise
+
+
+_TIMED_OUT = Response.text(408, "the request was not sent in time")
+
+
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
     server_version = "LineageKG"
     sys_version = ""
-    timeout = 10  # seconds a client may take to send its request
+    _reader: _DeadlineReader
+    _answered = False
+
+    def setup(self) -> None:
+        super().setup()
+        self.command, self.requestline, self.request_version = "", "", "HTTP/1.0"
+        limit = self.server.endpoint.config.request_timeout
+        self._reader = _DeadlineReader(self.connection, time.monotonic() + limit)
+        self.rfile = io.BufferedReader(self._reader)
+
+    def handle_one_request(self) -> None:
+        super().handle_one_request()  # (the stdlib closes a timed-out connection silently)
+        if self._reader.expired and not self._answered:
+            self.close_connection = True
+            try:
+                self.connection.settimeout(1.0)
+                self._send(_TIMED_OUT)
+            except OSError:
+                pass
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002  (the stdlib's name)
         log.info("%s %s", self.address_string(), format % args)
@@ -270,6 +343,8 @@ class _Handler(BaseHTTPRequestHandler):
             response = self._respond()
         except _Refused as refused:
             response = refused.response
+        except TimeoutError:
+            response = _TIMED_OUT
         except Exception:  # a bug: answer 500 and keep serving
             log.exception("error while answering %s", self.requestline)
             response = Response.text(500, "internal error; see the server log")
@@ -278,6 +353,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _respond(self) -> Response:
         endpoint = self.server.endpoint
+        for name in ("Host", "Content-Length", "Transfer-Encoding"):
+            if len(self.headers.get_all(name) or []) > 1:
+                return Response.text(400, f"the request has more than one {name} header")
         host = (self.headers.get("Host") or "").strip().lower()
         if host not in endpoint.allowed_hosts():
             return Response.text(403, f"this server does not answer to Host {host!r}")
@@ -315,7 +393,10 @@ class _Handler(BaseHTTPRequestHandler):
         if len(queries) > 1:
             return Response.text(400, "give exactly one query parameter")
         assert endpoint.pool is not None
-        return endpoint.pool.run(queries[0], self.headers.get("Accept"))
+        self.connection.settimeout(None)  # the pool's own time limit applies now
+        return endpoint.pool.run(
+            queries[0], self.headers.get("Accept"), client=self.client_address[0]
+        )
 
     def _post_params(self, params: dict[str, list[str]], limit: int) -> dict[str, list[str]]:
         if self.headers.get("Transfer-Encoding"):
@@ -337,6 +418,8 @@ class _Handler(BaseHTTPRequestHandler):
         raise _Refused(Response.text(415, f"POST the query as {_FORM} or application/sparql-query"))
 
     def _send(self, response: Response) -> None:
+        self._answered = True
+        self.connection.settimeout(self.server.endpoint.config.request_timeout)  # slow readers
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
         self.send_header("Content-Length", str(len(response.body)))

@@ -16,6 +16,7 @@ so a query that got past the check still could not call another server.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import queue
@@ -260,8 +261,22 @@ class _Worker:
         self.conn.close()
 
 
+@dataclass(eq=False)
+class _Ticket:
+    client: str
+    seq: int
+
+
 class WorkerPool:
-    """A fixed number of worker processes, each with the graph in memory.
+    """A fixed number of worker processes, each with the graph in memory, shared fairly.
+
+    Fairness between clients (by address): one client runs at most ``per_client``
+    queries at once and holds at most ``per_client + size`` places (running or waiting);
+    a free worker goes to the waiting client whose queries were killed least in the
+    last minute, then to the longest waiting. So a client looping on runaway queries
+    holds at most half the workers, and its next query waits behind everyone else's.
+    One spare worker beyond ``size`` is kept loaded: when a runaway query's worker is
+    killed, the spare takes its place at once while the replacement loads the graph.
 
     Args:
         graph_path: N-Triples file of the graph (see :func:`kg.sparql.endpoint.write_graph`).
@@ -270,15 +285,35 @@ class WorkerPool:
             its worker is killed.
         max_rows: Most solutions (or triples) a response carries.
         memory_bytes: Address-space limit of each worker (0: none).
+        per_client: Queries one client may run at once (0: half of ``size``, at least 1).
+        spare: Loaded workers kept beyond ``size`` (they take a killed worker's place).
+        queue_wait: Seconds a query may wait for a worker (default: twice ``timeout`` + 5).
     """
 
     def __init__(
-        self, graph_path: Path, *, size: int, timeout: float, max_rows: int, memory_bytes: int
+        self,
+        graph_path: Path,
+        *,
+        size: int,
+        timeout: float,
+        max_rows: int,
+        memory_bytes: int,
+        per_client: int = 0,
+        spare: int = 1,
+        queue_wait: float | None = None,
     ) -> None:
         self.timeout = timeout
+        self.size = size
+        self.per_client = per_client or max(1, size // 2)
+        self.queue_wait = 2 * timeout + 5 if queue_wait is None else queue_wait
         self._args = (str(graph_path), max_rows, memory_bytes)
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._idle: list[_Worker] = []
         self._lock = threading.Lock()
+        self._ready = threading.Condition(self._lock)
+        self._waiting: list[_Ticket] = []
+        self._running: dict[str, int] = {}
+        self._kills: dict[str, list[float]] = {}
+        self._seq = itertools.count()
         self._workers: set[_Worker] = set()
         self._closed = False
         self.killed = 0
@@ -292,7 +327,7 @@ class WorkerPool:
         )
         self._spawner.start()
         done: queue.Queue[list[_Worker | QueryError]] = queue.Queue()
-        self._jobs.put((size, done))
+        self._jobs.put((size + spare, done))
         started = done.get()
         failed = [item for item in started if isinstance(item, QueryError)]
         for item in started:
@@ -330,7 +365,8 @@ class WorkerPool:
                 worker.kill()
                 return
             self._workers.add(worker)
-        self._idle.put(worker)
+            self._idle.append(worker)
+            self._ready.notify_all()
 
     def _replace(self, worker: _Worker) -> None:
         with self._lock:
@@ -344,19 +380,78 @@ class WorkerPool:
         with self._lock:
             return sorted(w.pid for w in self._workers)
 
-    def run(self, text: str, accept: str | None) -> Response:
-        """Answer one query in a free worker, within the time limit."""
-        started = time.monotonic()
+    @property
+    def offline(self) -> set[str]:
+        """How every live worker is kept off the network (``"netns"``, ``"seccomp"``)."""
+        with self._lock:
+            layers = [set(w.offline) for w in self._workers]
+        return set.intersection(*layers) if layers else set()
+
+    def _penalty(self, client: str, now: float) -> int:
+        recent = [t for t in self._kills.get(client, []) if now - t < _PENALTY_SECONDS]
+        self._kills[client] = recent
+        return len(recent)
+
+    def _next(self) -> _Ticket | None:
+        """The waiting ticket a free worker goes to (call with the lock held)."""
+        if not self._idle or sum(self._running.values()) >= self.size:
+            return None
+        now = time.monotonic()
+        eligible = [t for t in self._waiting if self._running.get(t.client, 0) < self.per_client]
+        if not eligible:
+            return None
+        return min(eligible, key=lambda t: (self._penalty(t.client, now), t.seq))
+
+    def _acquire(self, client: str) -> _Worker | Response:
+        with self._ready:
+            held = self._running.get(client, 0) + sum(t.client == client for t in self._waiting)
+            if held >= self.per_client + self.size:
+                return Response.text(
+                    429, "too many queries from this client at once; wait for your answers"
+                )
+            ticket = _Ticket(client, next(self._seq))
+            self._waiting.append(ticket)
+            deadline = time.monotonic() + self.queue_wait
+            try:
+                while self._closed or self._next() is not ticket:
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0 or self._closed:
+                        return Response.text(503, "every query worker is busy; try again shortly")
+                    self._ready.wait(remaining)
+            finally:
+                self._waiting.remove(ticket)
+            self._running[client] = self._running.get(client, 0) + 1
+            self._ready.notify_all()  # another waiter may be next now
+            return self._idle.pop()
+
+    def _release(self, client: str, worker: _Worker | None) -> None:
+        with self._ready:
+            self._running[client] -= 1
+            if not self._running[client]:
+                del self._running[client]
+            if worker is not None and not self._closed:
+                self._idle.append(worker)
+            self._ready.notify_all()
+
+    def run(self, text: str, accept: str | None, *, client: str = "") -> Response:
+        """Answer one query in a free worker, within the time limit, fairly between clients."""
+        got = self._acquire(client)
+        if isinstance(got, Response):
+            return got
+        worker: _Worker | None = got
         try:
-            worker = self._idle.get(timeout=self.timeout)
-        except queue.Empty:
-            return Response.text(503, "every query worker is busy; try again shortly")
-        remaining = max(self.timeout - (time.monotonic() - started), 0.05)
+            return self._ask(got, text, accept, client)
+        except _WorkerLost as lost:
+            worker = None
+            return lost.response
+        finally:
+            self._release(client, worker)
+
+    def _ask(self, worker: _Worker, text: str, accept: str | None, client: str) -> Response:
         try:
             worker.conn.send((text, accept))
-            if worker.conn.poll(remaining):
+            if worker.conn.poll(self.timeout):
                 status, content_type, body, headers = worker.conn.recv()
-                self._idle.put(worker)
                 return Response(status, content_type, body, headers)
         except (EOFError, OSError):
             try:
@@ -369,16 +464,22 @@ class WorkerPool:
                 if code is not None and code < 0
                 else f"exit status {code}"
             )
-            return Response.text(
-                503,
-                f"the query stopped its worker process ({how}); it probably exceeded the memory limit",
-            )
-        self.killed += 1
+            raise _WorkerLost(
+                Response.text(
+                    503,
+                    f"the query stopped its worker process ({how}); it probably exceeded the memory limit",
+                )
+            ) from None
+        with self._lock:
+            self.killed += 1
+            self._kills.setdefault(client, []).append(time.monotonic())
         self._replace(worker)
-        return Response.text(
-            503,
-            f"the query was stopped after {self.timeout:g} s, the time limit of this endpoint; "
-            "narrow it or add a LIMIT",
+        raise _WorkerLost(
+            Response.text(
+                503,
+                f"the query was stopped after {self.timeout:g} s, the time limit of this endpoint; "
+                "narrow it or add a LIMIT",
+            )
         )
 
     def close(self) -> None:
@@ -390,6 +491,17 @@ class WorkerPool:
             self._workers.clear()
         for worker in workers:
             worker.kill()
+        with self._ready:
+            self._ready.notify_all()
+
+
+#: How long a killed query counts against its client when workers are handed out.
+_PENALTY_SECONDS = 60.0
+
+
+class _WorkerLost(Exception):
+    def __init__(self, response: Response) -> None:
+        self.response = response
 
 
 if __name__ == "__main__":
