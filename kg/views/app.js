@@ -169,7 +169,7 @@
       physics: { enabled: false },
       layout: { improvedLayout: false, randomSeed: 1, hierarchical: { enabled: false } },
       interaction: { hover: true, tooltipDelay: 200, hideEdgesOnDrag: big, hideEdgesOnZoom: big, multiselect: true, navigationButtons: false, keyboard: false },
-      nodes: { scaling: { label: { drawThreshold: 6 } } },
+      nodes: { scaling: { label: { drawThreshold: 8 } } },
       edges: { smooth: false, selectionWidth: 1.5, hoverWidth: 0.6 }
     }
   );
@@ -270,24 +270,71 @@
     ctx.restore();
   });
 
+  function shownBounds() {
+    // Bounds of the nodes shown now (all of them before any filter), plus decorations.
+    var b = { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity };
+    data.nodes.forEach(function (n) {
+      if (!visible.has(n.id)) return;
+      b.x0 = Math.min(b.x0, n.x); b.x1 = Math.max(b.x1, n.x);
+      b.y0 = Math.min(b.y0, n.y); b.y1 = Math.max(b.y1, n.y);
+    });
+    if (!isFinite(b.x0)) return bounds;
+    if (visible.size === data.nodes.length) return bounds;
+    return b;
+  }
+
   function fitAll() {
-    // Fit the graph into the part of the canvas that the legend and labels leave free.
-    var legendEl = document.getElementById("kg-legend");
-    var right = legendEl && !legendEl.hidden ? legendEl.offsetWidth + 16 : 0;
-    var w = Math.max((graphEl.clientWidth || 800) - right - bounds.leftPx - 40, 200);
-    var h = Math.max((graphEl.clientHeight || 600) - bounds.topPx - 40, 150);
-    var bw = Math.max(bounds.x1 - bounds.x0 + 120, 1);
-    var bh = Math.max(bounds.y1 - bounds.y0 + 80, 1);
+    // Fit what is shown into the canvas, leaving room for the lane and column names.
+    var b = shownBounds();
+    var w = Math.max((graphEl.clientWidth || 800) - bounds.leftPx - 40, 120);
+    var h = Math.max((graphEl.clientHeight || 600) - bounds.topPx - 40, 120);
+    var bw = Math.max(b.x1 - b.x0 + 200, 1);
+    var bh = Math.max(b.y1 - b.y0 + 80, 1);
     var scale = Math.min(w / bw, h / bh, 1.6);
     network.moveTo({
       position: {
-        x: (bounds.x0 + bounds.x1) / 2 + (right - bounds.leftPx) / 2 / scale,
-        y: (bounds.y0 + bounds.y1) / 2 - bounds.topPx / 2 / scale
+        x: (b.x0 + b.x1) / 2 - bounds.leftPx / 2 / scale,
+        y: (b.y0 + b.y1) / 2 - bounds.topPx / 2 / scale
       },
       scale: scale,
       animation: false
     });
+    relabel();
   }
+
+  /* ---- labels readable at any zoom: the most connected keep a screen size ------ */
+  var degree = new Map();
+  data.edges.forEach(function (e) {
+    degree.set(e.from, (degree.get(e.from) || 0) + 1);
+    degree.set(e.to, (degree.get(e.to) || 0) + 1);
+  });
+  var boxy = data.view === "lineage";
+  var ranked = data.nodes.slice().sort(function (a, b) { return (degree.get(b.id) || 0) - (degree.get(a.id) || 0) || a.id - b.id; });
+  var lastScale = null;
+  function relabel() {
+    // Labels are drawn in canvas units: at a small zoom they shrink below reading size.
+    // Then the best connected nodes (as many as fit) get a label that stays 12 px on
+    // screen, and the rest are named on hover (vis-network skips labels under 8 px).
+    // (In the lineage view the label is the box itself: growing it would make boxes
+    // overlap, and its layout keeps the fit zoom near reading size.)
+    if (boxy) return;
+    var scale = network.getScale();
+    if (lastScale !== null && Math.abs(scale - lastScale) / lastScale < 0.08) return;
+    lastScale = scale;
+    var base = boxy ? 13 : 12;
+    var shown = ranked.filter(function (n) { return visible.has(n.id); });
+    var room = Math.max(12, Math.round((graphEl.clientWidth * graphEl.clientHeight) / 24000));
+    var updates = [];
+    shown.forEach(function (n, i) {
+      var size = base * scale >= 11 || i >= room ? base : Math.min(11 / scale, base * 3);
+      if (n._font !== size) {
+        n._font = size;
+        updates.push({ id: n.id, font: { size: size } });
+      }
+    });
+    if (updates.length) nodesDS.update(updates);
+  }
+  network.on("zoom", function () { relabel(); });
 
   /* ---- tooltips: built with DOM APIs only ----------------------------------- */
   var pinned = false;
@@ -401,12 +448,116 @@
   network.on("blurEdge", function () { if (!pinned) hideTip(); });
   network.on("click", function (params) {
     if (params.pointer && params.pointer.DOM) pointer = params.pointer.DOM;
-    if (params.nodes.length) showTip(nodeCard(byId.get(params.nodes[0])), true);
-    else if (params.edges.length) showTip(edgeCard(edgeById.get(params.edges[0])), true);
-    else hideTip();
+    if (params.nodes.length) {
+      if (chainView) { hideTip(); showChain(params.nodes[0], true); } else showTip(nodeCard(byId.get(params.nodes[0])), true);
+    } else if (params.edges.length) showTip(edgeCard(edgeById.get(params.edges[0])), true);
+    else { hideTip(); clearChain(); }
   });
   network.on("dragStart", function () { if (!pinned) hideTip(); });
-  document.addEventListener("keydown", function (ev) { if (ev.key === "Escape") hideTip(); });
+  document.addEventListener("keydown", function (ev) { if (ev.key === "Escape") { hideTip(); clearChain(); } });
+
+  /* ---- follow a lineage: a click lights a work's ancestors and descendants ----- */
+  var chainView = data.view === "lineage";
+  var chainBox = document.getElementById("kg-chain");
+  var chainOf = null;
+  function olderEnd(e) { return e.rel === "introduces" ? e.from : e.to; }
+  function newerEnd(e) { return e.rel === "introduces" ? e.to : e.from; }
+
+  function walk(start, up) {
+    // Breadth first from ``start``: up = towards what it derives from (ancestors).
+    var seen = new Set([start]);
+    var steps = [];
+    var queue = [start];
+    while (queue.length) {
+      var at = queue.shift();
+      data.edges.forEach(function (e) {
+        if (!visible.has(e.from) || !visible.has(e.to)) return;
+        var from = up ? newerEnd(e) : olderEnd(e);
+        var to = up ? olderEnd(e) : newerEnd(e);
+        if (from !== at) return;
+        steps.push(e);
+        if (!seen.has(to)) { seen.add(to); queue.push(to); }
+      });
+    }
+    return { nodes: seen, steps: steps };
+  }
+
+  function fragmentOf(n) { return n.ax || n.name; }
+
+  function stepItem(e) {
+    var li = el("li");
+    li.appendChild(el("span", null, byId.get(newerEnd(e)).name + " "));
+    li.appendChild(el("span", "rel", e.rel === "introduces" ? "is introduced by" : e.rel));
+    li.appendChild(el("span", null, " " + byId.get(olderEnd(e)).name));
+    if (e.rel === "introduces") {
+      // "introduces" runs paper -> method: read it from the method's side.
+      li.replaceChildren(el("span", null, byId.get(e.to).name + " "), el("span", "rel", "introduced by"), el("span", null, " " + byId.get(e.from).name));
+    }
+    if (e.text) li.appendChild(el("span", "ev", e.text));
+    (e.l || []).forEach(function (l) {
+      var a = linkTo(l[0], l[1]);
+      if (a) { li.appendChild(document.createTextNode(" ")); li.appendChild(a); }
+    });
+    return li;
+  }
+
+  function showChain(id, keepView) {
+    var n = byId.get(id);
+    if (!chainView || !n) return;
+    chainOf = id;
+    var up = walk(id, true);
+    var down = walk(id, false);
+    var lit = new Set([].concat(Array.from(up.nodes), Array.from(down.nodes)));
+    var litEdges = new Set(up.steps.concat(down.steps).map(function (e) { return e.id; }));
+    nodesDS.update(data.nodes.map(function (m) { return { id: m.id, opacity: lit.has(m.id) ? 1 : 0.15 }; }));
+    edgesDS.update(data.edges.map(function (e) {
+      var v = visEdge(e);
+      if (litEdges.has(e.id)) { v.width = 3; } else { v.color.opacity = 0.08; v.font = v.label ? { size: 0.1 } : undefined; }
+      return v;
+    }));
+    var close = el("button", "chain-close", "×");
+    close.type = "button";
+    close.setAttribute("aria-label", "Clear the selection (Escape)");
+    close.addEventListener("click", clearChain);
+    var parts = [close, el("h2", null, n.name)];
+    parts.push(el("p", "tip-meta", (up.nodes.size - 1) + " ancestor" + (up.nodes.size === 2 ? "" : "s") + ", " + (down.nodes.size - 1) + " descendant" + (down.nodes.size === 2 ? "" : "s") + " · Escape clears"));
+    [["Builds on (ancestors)", up.steps], ["Built upon by (descendants)", down.steps]].forEach(function (pair) {
+      parts.push(el("h3", null, pair[0]));
+      if (!pair[1].length) { parts.push(el("p", null, "none")); return; }
+      var ol = el("ol");
+      pair[1].forEach(function (e) { ol.appendChild(stepItem(e)); });
+      parts.push(ol);
+    });
+    chainBox.replaceChildren.apply(chainBox, parts);
+    chainBox.hidden = false;
+    network.selectNodes([id]);
+    var key = "#" + encodeURIComponent(fragmentOf(n));
+    if (location.hash !== key) history.replaceState(null, "", key);
+    if (!keepView) setTimeout(function () { network.fit({ nodes: Array.from(lit).filter(function (m) { return visible.has(m); }), animation: false }); relabel(); }, 0);
+  }
+
+  function clearChain() {
+    if (chainOf === null) return;
+    chainOf = null;
+    nodesDS.update(data.nodes.map(function (m) { return { id: m.id, opacity: 1 }; }));
+    edgesDS.update(data.edges.map(visEdge));
+    chainBox.hidden = true;
+    chainBox.replaceChildren();
+    network.unselectAll();
+    if (location.hash) history.replaceState(null, "", location.pathname + location.search);
+    setTimeout(fitAll, 0);
+  }
+
+  function fromFragment() {
+    var h = "";
+    try { h = decodeURIComponent(location.hash.slice(1)); } catch (err) { h = ""; }
+    if (!h || !chainView) return;
+    var low = h.toLowerCase();
+    var hit = data.nodes.filter(function (n) { return n.ax === h; })[0] ||
+      data.nodes.filter(function (n) { return n.name.toLowerCase() === low; })[0];
+    if (hit) showChain(hit.id, false);
+  }
+  window.addEventListener("hashchange", fromFragment);
 
   /* ---- toolbar: search, kind, category and year filters --------------------- */
   var status = document.getElementById("kg-status");
@@ -425,6 +576,9 @@
     edgeView.refresh();
     updateCount();
     if (!pinned) hideTip();
+    if (chainOf !== null && !visible.has(chainOf)) clearChain();
+    lastScale = null;
+    fitAll();
   }
 
   // A view over its budget draws only part of the graph (its notice says which part), so
@@ -441,6 +595,7 @@
     if (!q) {
       status.textContent = "";
       network.unselectAll();
+      fitAll();
       return [];
     }
     var matches = data.nodes.filter(function (n) { return n._text.indexOf(q) >= 0; });
@@ -454,6 +609,9 @@
     network.selectNodes(shown);
     if (shown.length === 1) network.focus(shown[0], { scale: Math.max(network.getScale(), 1.1), animation: false });
     else if (shown.length > 1) network.fit({ nodes: shown, animation: false });
+    else fitAll();
+    relabel();
+    if (shown.length === 1 && chainView) showChain(shown[0], true);
     return shown;
   }
 
@@ -614,7 +772,11 @@
       return { icon: svg, text: r };
     }));
   }
-  if (!data.nodes.length) legend.hidden = true;
+  var legendBox = document.getElementById("kg-legend-box");
+  if (!data.nodes.length) legendBox.hidden = true;
+  if (window.innerWidth <= 700) legendBox.open = false;
+  legendBox.addEventListener("toggle", function () { lastScale = null; setTimeout(fitAll, 0); });
+  network.on("resize", function () { lastScale = null; fitAll(); });
 
   /* ---- start ------------------------------------------------------------------ */
   updateCount();
@@ -625,6 +787,7 @@
   fitAll();
   var focusNode = data.nodes.filter(function (n) { return n.focus; })[0];
   if (focusNode) network.selectNodes([focusNode.id]);
+  fromFragment();
 
   /* For tests and the curious: the live objects and a few queries. */
   window.kgView = {
@@ -636,6 +799,9 @@
       return { nodes: network.body.nodeIndices.length, edges: network.body.edgeIndices.length };
     },
     visibleNodeIds: function () { return nodeView.getIds(); },
+    chain: function () { return chainOf; },
+    dimmed: function () { return nodesDS.get().filter(function (n) { return n.opacity !== undefined && n.opacity < 1; }).map(function (n) { return n.id; }); },
+    fontSize: function (id) { var n = nodesDS.get(id); return n && n.font ? n.font.size : null; },
     canvasPosition: function (id) {
       var p = network.getPosition(id);
       return network.canvasToDOM(p);

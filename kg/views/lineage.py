@@ -113,6 +113,9 @@ def build_lineage(cat: Catalog) -> View:
         row = cat.record(node, ids[node])
         row["x"], row["y"] = drawing[node]
         row["shape"] = "box" if cat.kind[node] == "paper" else "ellipse"
+        arxiv = cat.attrs[node].get("arxivId")
+        if arxiv:
+            row["ax"] = str(arxiv)  # the URL fragment that selects it: lineage.html#2308.09583
         rows.append(row)
 
     edge_rows = [edge_record(i, ids[u], ids[v], d) for i, (u, v, _, d) in enumerate(edges)]

@@ -163,6 +163,8 @@ def render_page(
         index_url: Where the navigation bar's "Index" link points.
     """
     nodes, edges, papers = _compact_papers(view, paper_rows)
+    # A self-loop (a method that is its own family) says nothing a reader can see.
+    edges = [e for e in edges if e["from"] != e["to"]]
     data = {
         "view": view.name,
         "nodes": nodes,
