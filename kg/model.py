@@ -27,11 +27,13 @@ __all__ = [
     "LineageEdge",
     "Link",
     "LinkKind",
+    "ListReport",
     "Model",
     "Paper",
     "PaperList",
     "Person",
     "Relation",
+    "Skip",
     "SourceRef",
     "WorkRef",
     "YearSource",
@@ -93,6 +95,8 @@ class LinkKind(StrEnum):
     DATASET = "dataset"
     MODEL = "model"
     PAPER_PAGE = "paper-page"
+    VIDEO = "video"
+    BLOG = "blog"
 
 
 class Link(Model):
@@ -249,6 +253,33 @@ class LineageEdge(Model):
     source: SourceRef
 
 
+class Skip(Model):
+    """A place of a list that looked like an entry but was not read as a paper, and why."""
+
+    source: SourceRef
+    reason: NonEmptyStr
+    text: CleanStr = ""
+
+    def __str__(self) -> str:
+        return f"{self.source}: skipped ({self.reason}): {self.text}"
+
+
+class ListReport(Model):
+    """How one list file was read: candidates, papers, and every skip with its reason."""
+
+    file: str
+    candidates: int = Field(ge=0)
+    papers: int = Field(ge=0)
+    skipped: tuple[Skip, ...] = ()
+
+    def reasons(self) -> list[tuple[str, int]]:
+        """Skip reasons, most common first."""
+        counts: dict[str, int] = {}
+        for skip in self.skipped:
+            counts[skip.reason] = counts.get(skip.reason, 0) + 1
+        return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
 class KnowledgeBase(Model):
     """Everything one build knows, resolved and validated; the input of every output."""
 
@@ -261,3 +292,4 @@ class KnowledgeBase(Model):
     lineage: tuple[LineageEdge, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
     identity_notes: tuple[str, ...] = ()
+    reports: tuple[ListReport, ...] = ()

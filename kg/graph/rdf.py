@@ -60,6 +60,8 @@ _LINK_PROPERTY = {
     LinkKind.DATASET: lkg("datasetPage"),
     LinkKind.MODEL: lkg("modelPage"),
     LinkKind.PAPER_PAGE: lkg("paperPage"),
+    LinkKind.VIDEO: lkg("video"),
+    LinkKind.BLOG: lkg("blogPost"),
 }
 _CONTRIBUTION_CLASS = {
     ContributionKind.METHOD: [lkg("Method")],

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from kg.text import fold
 
-__all__ = ["Badge", "canonical_venue", "parse_badge", "year_in_url"]
+__all__ = ["Badge", "canonical_venue", "is_known_venue", "parse_badge", "year_in_url"]
 
 _MONTHS = {
     name: number
@@ -66,6 +66,25 @@ _VENUES = {
     "acm comput. surv.": "ACM Computing Surveys",
 }
 
+# Canonical names of widely used venues across fields; matched case-insensitively, so a
+# list's "Iclr" or "neurips" reads as the venue everyone knows.
+_MORE_VENUES = """
+AAMAS AISTATS ALT AMIA ACCV ACM-MM ACMMM ASPLOS ATC BMVC CAV CHI CIKM CoLLAs CoNLL CoRL
+COLT CSCW CVPR DAC DASFAA DISC EACL ECAI ECIR ECML ECML-PKDD EDBT EuroSys FAccT FAST
+FOCS HPCA HRI ICAPS ICASSP ICC ICDCS ICDE ICDM ICLR ICME ICPR ICRA ICSE ICTAI IJCNLP
+IJCNN INFOCOM Interspeech IPDPS IROS ISCA ISIT ISWC KR LREC MICCAI MLSys MM MobiCom
+MobiSys MSDM NDSS NSDI OOPSLA OSDI PACT PAKDD PLDI PODS PODC POPL PPoPP RecSys RSS
+RECOMB SC SDM SIGCOMM SIGGRAPH SIGIR SIGMOD SIGKDD SIGSPATIAL SODA SOSP SoCC STOC UAI
+USENIX VLDB VLDBJ WACV WSDM WWW WebConf Middleware CCS S&P Oakland ESORICS ACSAC RAID
+AsiaCCS EuroS&P CSF ICDCS NAACL-HLT INLG SemEval IWSLT WMT ASRU SLT ICCV ECCV 3DV
+TPAMI TIP TNNLS TKDE TOIS TMM TCSVT TOG TVCG TASLP TIFS TDSC TKDD TIST TACL TMLR JMLR
+PMLR JAIR AIJ IJCV PR TPDS TC TOCS TODS TOSEM TSE TWEB TPDS IJCAI AAAI KDD ICML NeurIPS
+ACL EMNLP NAACL COLING COLM EACL AACL CVPR ISMIR ICONIP MIDL IPMI ISBI
+"""
+for _name in _MORE_VENUES.split():
+    _VENUES.setdefault(fold(_name), _name)
+_VENUES.update({"nips": "NeurIPS", "neurips": "NeurIPS", "the web conference": "WWW"})
+
 _YEAR_IN_URL = [
     re.compile(
         r"^https?://proceedings\.(?:iclr|neurips|mlr)\.(?:cc|press)/paper_files/paper/(\d{4})/"
@@ -101,6 +120,15 @@ def canonical_venue(written: str) -> tuple[str, str | None]:
     if fold(canonical) != fold(written):
         return canonical, f"venue {written!r} read as {canonical!r}"
     return canonical, None
+
+
+def is_known_venue(written: str) -> bool:
+    """Whether ``written`` names a venue of the table (any case).
+
+    >>> is_known_venue("icml"), is_known_venue("Contrastive")
+    (True, False)
+    """
+    return fold(written).strip() in _VENUES
 
 
 def parse_badge(text: str) -> Badge | None:

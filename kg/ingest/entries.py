@@ -1,0 +1,359 @@
+"""A candidate -> papers (or skips with reasons), with its sub-items and its section.
+
+This is where the reader decides. A candidate's blocks become pieces; a paragraph or
+item that holds several entries on separate lines (each line starting the same way and
+naming a title) is split; each entry is recognised (:mod:`kg.ingest.entry_fields`) and
+judged. A list item's sub-items that carry no entry of their own (an authors line, a
+description, links) are read as part of it; sub-items that are entries stand alone.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from pydantic import ValidationError
+
+from kg.ingest.entry_fields import Reading, recognise
+from kg.ingest.inline import html_pieces, inline_pieces
+from kg.ingest.links import host_of, is_generic_label
+from kg.ingest.pieces import Candidate, Piece, plain_text
+from kg.ingest.sections import Section
+from kg.ingest.venues import year_in_url
+from kg.model import Category, Diagnostic, Link, LinkKind, Paper, Skip, SourceRef, YearSource
+from kg.text import fold, slugify
+
+__all__ = ["EntryContext", "read_candidate"]
+
+Event = Paper | Skip | Diagnostic | int
+_STRONG_CUES = {"table", "bold-link", "quoted", "link", "bold"}
+_BROKEN_LINK = re.compile(r"\[+[^\[\]\n]*\]+\([^)\n]*\)?")
+_THIS_YEAR = datetime.date.today().year
+
+
+@dataclass
+class EntryContext:
+    """What every entry of one list shares: where it comes from and its sections."""
+
+    source: str
+    list_key: str
+    sections: list[Section]
+    categories: dict[str, Category] = field(default_factory=dict)
+
+
+def _pieces(candidate: Candidate) -> list[Piece]:
+    pieces: list[Piece] = []
+    for block in candidate.blocks:
+        if pieces:
+            pieces.append(Piece("", block.line, brk=True, cell=block.cell))
+        if block.pieces is not None:
+            pieces.extend(block.pieces)
+        elif block.inline is not None:
+            pieces.extend(inline_pieces(block.inline, line=block.line, cell=block.cell))
+        elif block.html is not None:
+            pieces.extend(html_pieces(block.html, line=block.line, cell=block.cell))
+    return pieces
+
+
+def _excerpt(pieces: list[Piece]) -> str:
+    text = plain_text(pieces)
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def _signature(line: list[Piece]) -> tuple[object, ...]:
+    first = next((p for p in line if p.text.strip() or p.image is not None), None)
+    if first is None:
+        return ()
+    lead = first.text.lstrip()[:1]
+    return (
+        first.link >= 0,
+        first.image is not None,
+        first.bold,
+        first.italic,
+        lead if lead in "[(*|-#" else "a",
+    )
+
+
+def _has_title_cue(line: list[Piece]) -> bool:
+    links: dict[int, str] = {}
+    for p in line:
+        if p.link >= 0:
+            links[p.link] = links.get(p.link, "") + p.text
+        elif p.bold and len(p.text.split()) >= 2:
+            return True
+    return any(not is_generic_label(label) for label in links.values())
+
+
+def split_entries(pieces: list[Piece]) -> list[list[Piece]]:
+    """Several entries written on the lines of one paragraph or item, apart."""
+    lines: list[list[Piece]] = [[]]
+    for piece in pieces:
+        if piece.brk:
+            lines.append([])
+        lines[-1].append(piece)
+    if len(lines) < 2:
+        return [pieces]
+    first = _signature(lines[0])
+    starts = [
+        i
+        for i, line in enumerate(lines)
+        if first and _signature(line) == first and _has_title_cue(line)
+    ]
+    if len(starts) < 2 or starts[0] != 0:
+        return [pieces]
+    groups = []
+    for a, b in zip(starts, [*starts[1:], len(lines)], strict=True):
+        group = [p for line in lines[a:b] for p in line]
+        while group and group[0].brk:
+            group = group[1:]
+        groups.append(group)
+    return groups
+
+
+def _line_of(pieces: list[Piece], default: int) -> int:
+    return next((p.line for p in pieces if not p.brk), default)
+
+
+def _judge(reading: Reading) -> str | None:
+    """Why the reading is no paper, or ``None`` when it is one."""
+    if not reading.title:
+        return "no title found"
+    kinds = {kind for kind, _, _ in reading.links}
+    strong = reading.primary or reading.arxiv_id or reading.doi or reading.authors
+    if strong and not (
+        reading.primary is None
+        and not reading.authors
+        and kinds <= {LinkKind.CODE}
+        and not reading.venue.venue
+    ):
+        return None
+    if reading.venue.venue and reading.title_cue in _STRONG_CUES:
+        return None
+    if kinds and kinds <= {LinkKind.CODE}:
+        return "repository or tool (code link only)"
+    if kinds and kinds <= {LinkKind.DATASET, LinkKind.MODEL, LinkKind.CODE}:
+        return "dataset or model page without a paper"
+    if kinds and kinds <= {LinkKind.BLOG, LinkKind.VIDEO, LinkKind.CODE}:
+        return "blog post or video"
+    if kinds:
+        hosts = sorted({host_of(url) for _, url, _ in reading.links})
+        return f"web page without paper evidence ({', '.join(hosts[:2])})"
+    return "no paper evidence (no paper link, authors or venue)"
+
+
+def _category_for(part: str, categories: dict[str, Category]) -> tuple[Category | None, bool]:
+    """Match one part of a hybrid label to a category; the flag says it was a fuzzy match."""
+    wanted = re.sub(r"[^a-z0-9]", "", fold(part))
+    if not wanted:
+        return None, False
+    by_norm = {re.sub(r"[^a-z0-9]", "", fold(c.label)): c for c in categories.values()}
+    for norm, category in sorted(by_norm.items()):
+        alts = [re.sub(r"[^a-z0-9]", "", fold(a)) for a in category.alt_labels]
+        if wanted == norm or wanted in alts:
+            return category, False
+    for norm, category in sorted(by_norm.items()):
+        if len(wanted) >= 4 and (norm.startswith(wanted) or wanted.startswith(norm)):
+            return category, False
+    first = fold(part).split()[0] if fold(part).split() else ""
+    for category in sorted(categories.values(), key=lambda c: c.key):
+        words = re.split(r"[^a-z0-9]+", fold(category.label))
+        if first and words and words[0] == re.sub(r"[^a-z0-9]", "", first) and len(first) >= 4:
+            return category, False
+    close = difflib.get_close_matches(wanted, sorted(by_norm), n=1, cutoff=0.8)
+    if close:
+        return by_norm[close[0]], True
+    return None, False
+
+
+def _subjects(
+    reading: Reading, section: Section | None, context: EntryContext, warn: list[Diagnostic]
+) -> tuple[tuple[str, ...], str | None]:
+    subjects = [section.category.label] if section and section.category else []
+    hybrid = reading.label_before if reading.label_before and "+" in reading.label_before else None
+    for part in re.split(r"\s*\+\s*", hybrid or ""):
+        if not part:
+            continue
+        matched, fuzzy = _category_for(part, context.categories)
+        where = SourceRef(file=context.source, line=reading.line)
+        if matched is None:
+            warn.append(
+                Diagnostic(
+                    source=where,
+                    message=f"hybrid label part {part!r} names no category of this list",
+                )
+            )
+            continue
+        if fuzzy:
+            message = f"hybrid label part {part!r} read as category {matched.label!r} (typo?)"
+            warn.append(Diagnostic(source=where, message=message))
+        subjects.append(matched.label)
+    return tuple(dict.fromkeys(subjects)), hybrid
+
+
+def _paper(reading: Reading, section: Section | None, context: EntryContext) -> list[Event]:
+    events: list[Event] = []
+    where = SourceRef(file=context.source, line=reading.line)
+    events.extend(
+        Diagnostic(source=SourceRef(file=context.source, line=line), message=m)
+        for line, m in reading.warnings
+    )
+    if reading.venue.correction:
+        events.append(Diagnostic(source=where, message=reading.venue.correction))
+    assert reading.title is not None
+    year, month, year_source = reading.year, reading.month, YearSource.LIST
+    if year is None and section is not None and section.year is not None:
+        year = section.year
+    if year is None and reading.arxiv_id:
+        arxiv_year = 2000 + int(reading.arxiv_id[:2])
+        if 2007 <= arxiv_year <= _THIS_YEAR + 1:
+            year, month, year_source = arxiv_year, int(reading.arxiv_id[2:4]), YearSource.ARXIV_ID
+    warned = False
+    for _, url, _ in reading.links:
+        filed = year_in_url(url)
+        if filed is not None and year is not None and filed != year and not warned:
+            events.append(
+                Diagnostic(
+                    source=where,
+                    message=f"year {year} disagrees with link filed under {filed}: {url}",
+                )
+            )
+            warned = True
+    warn: list[Diagnostic] = []
+    subjects, hybrid = _subjects(reading, section, context, warn)
+    events.extend(warn)
+    venue = reading.venue
+    fields = {
+        "key": reading.arxiv_id or slugify(reading.title),
+        "title": reading.title,
+        "year": year,
+        "month": month if year is not None else None,
+        "year_source": year_source if year is not None else None,
+        "venue": venue.venue,
+        "venue_as_written": venue.venue_as_written if venue.venue else None,
+        "track": venue.track if venue.venue else None,
+        "presentation": venue.presentation if venue.venue else None,
+        "categories": subjects,
+        "hybrid_label": hybrid,
+        "authors": reading.authors,
+        "authors_truncated": reading.truncated,
+        "links": tuple(Link(kind=k, url=u, label=lab) for k, u, lab in reading.links),
+        "arxiv_id": reading.arxiv_id,
+        "doi": reading.doi,
+        "list_key": context.list_key,
+        "source": where,
+    }
+    try:
+        events.append(Paper(**fields))
+    except ValidationError as err:
+        first = err.errors()[0]
+        field_name = ".".join(str(p) for p in first["loc"])
+        message = f"entry {reading.title!r} not read: {field_name}: {first['msg']}"
+        events.append(Diagnostic(source=where, message=message))
+        events.append(Skip(source=where, reason=f"invalid {field_name}", text=reading.title[:120]))
+    return events
+
+
+def _broken_links(pieces: list[Piece], context: EntryContext) -> Iterator[Diagnostic]:
+    for piece in pieces:
+        if piece.link < 0 and piece.image is None:
+            for broken in _BROKEN_LINK.findall(piece.text):
+                message = f"{broken[:80]!r} looks like a link but is not one (unsafe or malformed destination); skipped"
+                yield Diagnostic(
+                    source=SourceRef(file=context.source, line=piece.line), message=message
+                )
+
+
+def _read_one(
+    pieces: list[Piece], candidate: Candidate, context: EntryContext
+) -> tuple[Reading, str | None]:
+    reading = recognise(pieces, line=_line_of(pieces, candidate.line), columns=candidate.columns)
+    return reading, _judge(reading)
+
+
+def _flatten(candidate: Candidate) -> Iterator[Candidate]:
+    yield candidate
+    for child in candidate.children:
+        yield from _flatten(child)
+
+
+def read_candidate(candidate: Candidate, context: EntryContext) -> list[Event]:
+    """Events of one candidate and its sub-items: counts, papers, skips, warnings."""
+    section = context.sections[candidate.section] if candidate.section >= 0 else None
+    if section is not None and section.nav:
+        flat = list(_flatten(candidate))
+        return [len(flat)] + [
+            Skip(
+                source=SourceRef(file=context.source, line=c.line),
+                reason=f"navigation section {section.nav!r}",
+                text=_excerpt(_pieces(c)),
+            )
+            for c in flat
+        ]
+    pieces = _pieces(candidate)
+    events: list[Event] = list(_broken_links(pieces, context))
+    if not pieces and not candidate.children:
+        return events
+    groups = split_entries(pieces) if pieces else []
+    children = candidate.children
+    if len(groups) == 1 and children:
+        return events + _with_children(groups[0], candidate, section, context)
+    for group in groups:
+        events.extend(_entry(group, candidate, section, context))
+    for child in children:
+        events.extend(read_candidate(child, context))
+    return events
+
+
+def _entry(
+    pieces: list[Piece], candidate: Candidate, section: Section | None, context: EntryContext
+) -> list[Event]:
+    reading, reason = _read_one(pieces, candidate, context)
+    if reason is None:
+        return [1, *_paper(reading, section, context)]
+    where = SourceRef(file=context.source, line=reading.line)
+    if all(p.href is not None and p.href.startswith("#") for p in pieces if p.link >= 0) and any(
+        p.link >= 0 for p in pieces
+    ):
+        reason = "table of contents (links within the page)"
+    return [1, Skip(source=where, reason=reason, text=_excerpt(pieces))]
+
+
+def _with_children(
+    pieces: list[Piece], candidate: Candidate, section: Section | None, context: EntryContext
+) -> list[Event]:
+    """An item with sub-items: sub-items without an entry of their own are part of it."""
+    own, own_reason = _read_one(pieces, candidate, context)
+    separate: list[Candidate] = []
+    attached: list[Piece] = []
+    for child in candidate.children:
+        child_pieces = _pieces(child)
+        child_reading, child_reason = (
+            _read_one(child_pieces, child, context) if child_pieces else (None, "empty")
+        )
+        stands_alone = (
+            child_reason is None
+            and child_reading is not None
+            and child_reading.title_cue in _STRONG_CUES
+        )
+        if stands_alone or child.children or own.title is None:
+            separate.append(child)
+        else:
+            attached.extend([Piece("", child.line, brk=True), *child_pieces])
+    events: list[Event] = []
+    if attached:
+        joined = [*pieces, *attached]
+        reading, reason = _read_one(joined, candidate, context)
+        if reason is None or own_reason is not None:
+            own, own_reason, pieces = reading, reason, joined
+        else:
+            separate = list(candidate.children)
+    if own_reason is None:
+        events += [1, *_paper(own, section, context)]
+    else:
+        events += _entry(pieces, candidate, section, context)
+    for child in separate:
+        events.extend(read_candidate(child, context))
+    return events

@@ -1,0 +1,400 @@
+"""One entry's units -> title, authors, venue, year, links; or the reason it is no paper.
+
+The recogniser follows what reference-string parsers do: many weak cues, one precedence.
+
+Title, first match wins (ties go to the earlier unit):
+  1. in a table row, the cell under a title/paper column, else a name/method column;
+  2. a bold link whose label names something (not ``[pdf]``, ``:octocat:``, a venue);
+  3. a quoted phrase (citation styles: ``Last, First. "Title." Venue``);
+  4. a plain link with such a label;
+  5. bold text that is no badge (``**Name**: rest`` keeps the rest);
+  6. the first plain-text field of three words or more that is not a name run or a venue;
+  7. long italic text that is neither.
+Authors: a name-shaped run (:func:`kg.ingest.names.name_score`) in a table's author
+column, in italics, after ``by``, or as plain text next to the title (before a quoted
+title in citation styles). Venue and year: badges (:mod:`kg.ingest.units`), a table's
+venue and date columns, then italic or plain text after the authors, then a venue link
+(``[Bioinformatics](doi)``), then a year heading above the entry.
+
+An entry is a paper when it has a title and a strong sign: a link to the paper (a paper
+host, a DOI, a PDF), authors, or an arXiv id — or a venue with a title written as one
+(bold, linked, quoted, a table's title column). Anything else is skipped with a reason.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from kg.ingest.links import arxiv_id_of, doi_of, host_of, is_generic_label, is_paper_url, link_kind
+from kg.ingest.names import name_score, read_authors
+from kg.ingest.units import Meta, Unit, extract_meta, units_of
+from kg.ingest.pieces import Piece
+from kg.ingest.venue_year import VenueYear, looks_like_venue, read_date, read_venue_year
+from kg.model import LinkKind
+from kg.text import clean_text
+from kg.urls import InvalidUrlError, normalise_url
+
+__all__ = ["Reading", "column_roles", "recognise"]
+
+_COLUMN_WORDS = {
+    "title": {"title", "paper", "papers", "article", "publication title", "paper title"},
+    "name": {"name", "model", "method", "methods", "abbr", "abbreviation", "approach",
+             "system", "agent", "framework", "short", "nickname", "project"},
+    "authors": {"author", "authors", "people", "writers"},
+    "venue": {"venue", "publication", "published", "conference", "journal", "pub", "source",
+              "where", "proceedings", "conf", "booktitle", "accepted"},
+    "date": {"date", "year", "time", "release", "released", "when", "month"},
+}  # fmt: skip
+_QUOTED = re.compile(r"[\"“”„]\s*([^\"“”„]{8,400}?)\s*[\"“”]")
+_EMOJI = re.compile(
+    r"[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200d]|:[a-z0-9_+\-]+:", re.I
+)
+_TRIM = " \t.,;:|–—-•·*_~\"“”'’`[](){}<>\u2003\u2002\u00a0"
+_STRONG_TITLE = {"table", "bold-link", "quoted", "link", "bold"}
+
+
+@dataclass
+class Reading:
+    """What one entry says, or why it is not a paper."""
+
+    line: int
+    title: str | None = None
+    title_cue: str | None = None
+    authors: tuple[str, ...] = ()
+    truncated: bool = False
+    venue: VenueYear = field(default_factory=VenueYear)
+    year: int | None = None
+    month: int | None = None
+    links: list[tuple[LinkKind, str, str]] = field(default_factory=list)
+    primary: str | None = None
+    arxiv_id: str | None = None
+    doi: str | None = None
+    label_before: str | None = None
+    skip: str | None = None
+    warnings: list[tuple[int, str]] = field(default_factory=list)
+
+
+def column_roles(columns: Sequence[str]) -> list[str | None]:
+    """What each table column holds, from its header words (any order, any wording).
+
+    >>> column_roles(["Pub.", "Model", "Title", "Links"])
+    ['venue', 'name', 'title', None]
+    """
+    roles: list[str | None] = []
+    for header in columns:
+        words = set(re.findall(r"[a-z]+", _EMOJI.sub(" ", header.casefold())))
+        text = " ".join(sorted(words))
+        role = None
+        for name in ("title", "authors", "venue", "date", "name"):
+            if words & _COLUMN_WORDS[name] or text in _COLUMN_WORDS[name]:
+                role = name
+                break
+        if role == "title" and words & {"publication"} and "title" not in words:
+            role = "venue"
+        roles.append(role)
+    if "title" not in roles and "name" not in roles:  # a table whose first column names papers
+        for i, role in enumerate(roles):
+            if role is None:
+                roles[i] = "title"
+                break
+    return roles
+
+
+def _clean_title(text: str) -> str:
+    text = _EMOJI.sub(" ", clean_text(text))
+    text = " ".join(text.split()).strip(_TRIM)
+    return text.replace("\\", "")
+
+
+def _words(text: str) -> int:
+    return len(re.findall(r"\w+", text))
+
+
+def _is_venue_text(text: str) -> bool:
+    reading = read_venue_year(text, strict=True)
+    return reading.venue is not None and _words(text) <= 10
+
+
+@dataclass
+class _Choice:
+    cue: str
+    text: str
+    unit: int
+    score: int
+
+
+def _fields(text: str) -> list[str]:
+    return [f for f in re.split(r"\s*\|\s*|\s+[-–—]\s+|\u2003|\t", text) if f.strip(_TRIM)]
+
+
+def _title_choices(units: list[Unit]) -> list[_Choice]:
+    choices: list[_Choice] = []
+    for i, u in enumerate(units):
+        if u.kind == "break" or u.meta:
+            continue
+        text = _clean_title(u.text)
+        if not text or not any(c.isalpha() for c in text):
+            continue
+        if u.kind == "link":
+            if is_generic_label(u.text) or (u.images and not text):
+                continue
+            if _is_venue_text(text) and not u.bold:
+                continue
+            choices.append(
+                _Choice("bold-link" if u.bold else "link", text, i, 95 if u.bold else 70)
+            )
+            continue
+        if u.kind != "text" or u.code:
+            continue
+        for match in _QUOTED.finditer(u.text):
+            quoted = _clean_title(match.group(1))
+            if _words(quoted) >= 2:
+                choices.append(_Choice("quoted", quoted, i, 90))
+        if u.bold:
+            if (
+                _words(text) >= 2
+                or len(text) >= 6
+                or (i + 1 < len(units) and units[i + 1].text.lstrip()[:1] in ":：")
+            ):
+                if not _is_venue_text(text):
+                    choices.append(_Choice("bold", text, i, 80))
+            continue
+        for part in _fields(u.text):
+            cleaned = _clean_title(part)
+            if _words(cleaned) < 3 and not (u.italic and _words(cleaned) >= 2):
+                continue
+            if name_score(cleaned) >= 0.6 or _is_venue_text(cleaned):
+                continue
+            if u.italic:
+                if _words(cleaned) >= 4:
+                    choices.append(_Choice("italic", cleaned, i, 40))
+            else:
+                choices.append(_Choice("text", cleaned, i, 60))
+            break
+    return choices
+
+
+def _pick_title(units: list[Unit]) -> _Choice | None:
+    choices = _title_choices(units)
+    if not choices:
+        return None
+    best = max(choices, key=lambda c: (c.score, -c.unit))
+    if best.cue == "bold" and best.unit + 1 < len(units):
+        after = units[best.unit + 1]
+        if after.kind == "text" and not after.bold and after.text.lstrip()[:1] in ":：":
+            rest = _fields(after.text.lstrip()[1:])
+            if rest and _words(rest[0]) >= 1 and name_score(rest[0]) < 0.6:
+                best.text = _clean_title(f"{best.text}: {rest[0]}")
+    if best.cue == "text":
+        best.text = re.sub(r"\s*[.。]\s*$", "", best.text)
+    return best
+
+
+def _author_choice(units: list[Unit], title: _Choice | None) -> tuple[int, str] | None:
+    start = title.unit if title is not None else -1
+    ordered = [i for i in range(len(units)) if i > start] + [
+        i for i in range(len(units)) if i < start
+    ]
+    for i in ordered:
+        u = units[i]
+        if (
+            u.kind != "text"
+            or u.meta
+            or u.code
+            or (title is not None and i == title.unit and title.cue != "quoted")
+        ):
+            continue
+        text = u.text
+        if title is not None and i == title.unit:  # citation style: names before the quote
+            text = text.split(title.text[:10], 1)[0]
+            text = re.sub(r"[\"“”„]\s*$", "", text.strip())
+        for part in _fields(text):
+            part = re.sub(r"^\s*[,.;:)]+\s*", "", part)
+            part = re.sub(r"^(?:by|authors?:?)\s+", "", part.strip(), flags=re.I)
+            candidate = _author_prefix(part)
+            if candidate is not None:
+                return i, candidate
+    return None
+
+
+def _author_prefix(text: str) -> str | None:
+    """The longest start of ``text`` that is a name run (the rest is venue and year)."""
+    text = text.strip(_TRIM)
+    if not text or not any(c.isalpha() for c in text):
+        return None
+    cuts = [m.start() for m in re.finditer(r"\.\s+(?=\S)", text)] + [len(text)]
+    for cut in reversed(cuts):
+        head = text[:cut].strip()
+        if not head or _words(head) > 400:
+            continue
+        rest = text[cut:].strip(_TRIM)
+        if name_score(head) >= 0.75 and (not rest or read_venue_year(rest, strict=False)):
+            return head
+    return None
+
+
+def _links(units: list[Unit], title: _Choice | None, reading: Reading) -> None:
+    for i, u in enumerate(units):
+        if u.kind != "link" or u.href is None:
+            continue
+        href = u.href.strip()
+        label = _clean_title(u.text) or (u.images[0] if u.images else "")
+        if href.startswith("#"):
+            continue
+        if not href:
+            reading.warnings.append((u.line, f"empty link {label or '(no text)'!r}; skipped"))
+            continue
+        try:
+            url = normalise_url(href)
+        except InvalidUrlError as err:
+            if re.match(r"^[a-z][a-z0-9+.\-]*:", href, re.I) or href.startswith("//"):
+                reading.warnings.append((u.line, f"link {label!r} skipped: {err}"))
+            continue
+        is_title = title is not None and i == title.unit and u.kind == "link"
+        if u.images and any("github" in src.casefold() for src in u.images) and not is_title:
+            label = "github"
+        kind = link_kind(label, url, is_title=is_title)
+        reading.links.append((kind, url, label))
+        if reading.arxiv_id is None:
+            reading.arxiv_id = arxiv_id_of(url)
+        if reading.doi is None:
+            reading.doi = doi_of(url)
+        paperish = is_paper_url(url) or (
+            not is_title
+            and re.sub(r"\W", "", label.casefold())
+            in {"paper", "pdf", "arxiv", "doi", "abs", "openreview"}
+        )
+        if reading.primary is None and (is_title or paperish) and kind != LinkKind.CODE:
+            reading.primary = url
+
+
+def _fill(a: VenueYear, b: VenueYear) -> VenueYear:
+    """``a``, its missing venue part or date part taken from ``b`` (each part whole)."""
+    v = a if a.venue else b
+    d = a if a.year else b
+    return VenueYear(
+        v.venue, v.venue_as_written, v.track, v.presentation, d.year, d.month, v.correction
+    )
+
+
+def _venue_from_units(units: list[Unit], skip: set[int]) -> VenueYear:
+    """Venue and year from the units not taken by title or authors, line by line."""
+    lines: list[list[tuple[int, Unit]]] = [[]]
+    for i, u in enumerate(units):
+        if u.kind == "break":
+            lines.append([])
+        elif i not in skip and not u.meta:
+            lines[-1].append((i, u))
+    best = VenueYear()
+    for line in lines:
+        italic = [u.text for _, u in line if u.kind == "text" and u.italic and not u.code]
+        plain = " ".join(u.text for _, u in line if u.kind == "text" and not u.code)
+        for text in [*(f"{t} {plain}" for t in italic), *_fields(plain), plain]:
+            for piece in re.split(r"(?<=[a-z\d)])\.\s+", text):
+                best = _fill(best, read_venue_year(piece, strict=False))
+            if best.venue and best.year:
+                return best
+    for i, u in enumerate(units):
+        if (
+            u.kind == "link"
+            and i not in skip
+            and not best.venue
+            and _is_venue_text(_clean_title(u.text))
+        ):
+            best = _fill(best, read_venue_year(_clean_title(u.text), strict=True))
+    return best
+
+
+def _merge_meta(metas: list[Meta]) -> VenueYear:
+    """One reading of several badges: the first venue, with its own year when it has one."""
+    merged = VenueYear()
+    for meta in sorted(metas, key=lambda m: m.reading.venue is None):
+        merged = _fill(merged, meta.reading)
+    return merged
+
+
+def _table(
+    units: list[Unit], roles: Sequence[str | None]
+) -> tuple[_Choice | None, str | None, VenueYear]:
+    by_role: dict[str, list[int]] = {}
+    for i, u in enumerate(units):
+        role = roles[u.cell] if 0 <= u.cell < len(roles) else None
+        if role:
+            by_role.setdefault(role, []).append(i)
+    title = None
+    for role in ("title", "name"):
+        cell = [i for i in by_role.get(role, []) if units[i].kind != "break"]
+        first_line: list[int] = []
+        for i in by_role.get(role, []):
+            if units[i].kind == "break" and first_line:
+                break
+            if units[i].kind != "break":
+                first_line.append(i)
+        named = [
+            i for i in first_line if units[i].kind == "link" and not is_generic_label(units[i].text)
+        ]
+        texts = [
+            i
+            for i in first_line
+            if units[i].kind == "text" and not units[i].code and not units[i].meta
+        ]
+        text = _clean_title(" ".join(units[i].text for i in (named or texts)))
+        if text and any(c.isalpha() for c in text) and cell:
+            title = _Choice("table", text, (named or texts)[0], 100)
+            break
+    authors = None
+    for i in by_role.get("authors", []):
+        if units[i].kind == "text" and name_score(units[i].text) >= 0.5:
+            authors = units[i].text
+            break
+    venue = VenueYear()
+    for role in ("venue", "date"):
+        text = " ".join(
+            units[i].text for i in by_role.get(role, []) if units[i].kind in {"text", "link"}
+        )
+        if text.strip():
+            reading = read_venue_year(text, strict=False)
+            year, month, _ = read_date(text)
+            venue = _fill(_fill(venue, reading), VenueYear(year=year, month=month))
+    return title, authors, venue
+
+
+def recognise(pieces: list[Piece], *, line: int, columns: Sequence[str] = ()) -> Reading:
+    """Read one entry (see the module docstring for the precedence of cues)."""
+    units = units_of(pieces)
+    metas = extract_meta(units)
+    reading = Reading(line=line)
+    table_authors = None
+    table_venue = VenueYear()
+    title: _Choice | None = None
+    if columns:
+        title, table_authors, table_venue = _table(units, column_roles(columns))
+    if title is None:
+        title = _pick_title(units)
+    if title is not None:
+        reading.title, reading.title_cue = title.text, title.cue
+        before = [u for u in units[: title.unit] if u.kind == "text" and u.bold and not u.meta]
+        if before and title.cue in {"bold-link", "link"}:
+            reading.label_before = _clean_title(" ".join(u.text for u in before)) or None
+    taken = {title.unit} if title is not None else set()
+    if table_authors is not None:
+        run = read_authors(table_authors)
+        reading.authors, reading.truncated = run.names, run.truncated
+    elif (found := _author_choice(units, title)) is not None:
+        index, text = found
+        run = read_authors(text)
+        reading.authors, reading.truncated = run.names, run.truncated
+        if title is None or index != title.unit:
+            taken.add(index)
+    meta = _merge_meta(metas)
+    rest = _venue_from_units(units, taken)
+    venue = meta if meta.venue else (table_venue if table_venue.venue else rest)
+    reading.venue = venue
+    reading.year = meta.year or table_venue.year or venue.year or rest.year
+    reading.month = (meta.month if meta.year else None) or (
+        venue.month if venue.year == reading.year else None
+    )
+    _links(units, title, reading)
+    return reading

@@ -1,0 +1,168 @@
+"""Pieces -> units (a link, a styled run, an image, a break), and the meta they carry.
+
+A unit is what a reader of the rendered list sees as one thing: a link with its label,
+a bold or italic phrase, plain text between them, a badge image. The field recogniser
+works on units. Before it does, :func:`extract_meta` takes out venue and date badges in
+every shape lists use — a bold ``**2015-08**``, ``[ICLR 2024]`` or ``(ICML 2022)`` in
+text, ``(2022-COLOING, CCF-B)``, a leading ``2023/10`` or ``2022.3``, a shields.io image
+whose URL reads ``Conference-ICML'23-blue`` — so that they are neither taken for a title
+nor lost.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kg.ingest.links import badge_text
+from kg.ingest.pieces import Piece
+from kg.ingest.venue_year import VenueYear, read_venue_year
+
+__all__ = ["Meta", "Unit", "extract_meta", "units_of"]
+
+_GROUP = re.compile(r"\[([^\[\]\n]{1,80})\]|\(([^()\n]{1,80})\)|【([^【】\n]{1,80})】")
+_LEAD_DATE = re.compile(r"^\s*((?:19|20)\d\d(?:\s?[-/.]\s?\d{1,2})?)(?!\d)(?:\s*[|:,\-–—]\s*|\s+)")
+_BADGE_LABELS = re.compile(
+    r"^(?:conference|venue|published|publication|pub|journal|accepted|accept|status)\s+", re.I
+)
+
+
+@dataclass(slots=True)
+class Unit:
+    """One visible thing of an entry."""
+
+    kind: str  # link | text | image | break
+    text: str
+    line: int
+    bold: bool = False
+    italic: bool = False
+    code: bool = False
+    href: str | None = None
+    images: list[str] = field(default_factory=list)
+    cell: int = -1
+    meta: bool = False  # wholly a venue/date badge
+
+
+@dataclass(frozen=True, slots=True)
+class Meta:
+    """A venue/date badge found in an entry, and where (unit index)."""
+
+    reading: VenueYear
+    unit: int
+    image: bool = False
+
+
+def _image_text(piece: Piece) -> str:
+    return badge_text(piece.image or "") or piece.text
+
+
+def units_of(pieces: list[Piece]) -> list[Unit]:
+    """Group pieces into units: one per link, per styled run, per image, per break."""
+    units: list[Unit] = []
+    last_link = -1
+    for piece in pieces:
+        if piece.brk:
+            if units and units[-1].kind != "break":
+                units.append(Unit("break", "", piece.line, cell=piece.cell))
+            last_link = -1
+            continue
+        if piece.link >= 0:
+            text = _image_text(piece) if piece.image is not None else piece.text
+            if piece.link == last_link and units:
+                unit = units[-1]
+                unit.text += text
+                unit.bold = unit.bold or piece.bold
+                unit.italic = unit.italic and piece.italic
+            else:
+                unit = Unit("link", text, piece.line, piece.bold, piece.italic, href=piece.href)
+                unit.cell = piece.cell
+                units.append(unit)
+            if piece.image is not None:
+                unit.images.append(piece.image)
+            last_link = piece.link
+            continue
+        last_link = -1
+        if piece.image is not None:
+            units.append(
+                Unit("image", _image_text(piece), piece.line, images=[piece.image], cell=piece.cell)
+            )
+            continue
+        style = (piece.bold, piece.italic, piece.code, piece.cell)
+        prev = units[-1] if units else None
+        if (
+            prev is not None
+            and prev.kind == "text"
+            and (
+                prev.bold,
+                prev.italic,
+                prev.code,
+                prev.cell,
+            )
+            == style
+        ):
+            prev.text += piece.text
+        else:
+            units.append(
+                Unit(
+                    "text",
+                    piece.text,
+                    piece.line,
+                    piece.bold,
+                    piece.italic,
+                    piece.code,
+                    cell=piece.cell,
+                )
+            )
+    return units
+
+
+def _badge(text: str) -> VenueYear:
+    text = _BADGE_LABELS.sub("", text.strip())
+    return read_venue_year(text, strict=True, acronyms=False)
+
+
+def extract_meta(units: list[Unit]) -> list[Meta]:
+    """Find venue/date badges in ``units``, blanking them out of the text they were in."""
+    found: list[Meta] = []
+    for index, unit in enumerate(units):
+        if unit.kind == "break":
+            continue
+        if unit.kind == "image" or (
+            unit.kind == "link" and unit.images and not unit.text.strip(" []")
+        ):
+            reading = _badge(unit.text)
+            if reading:
+                found.append(Meta(reading, index, image=True))
+                unit.meta = True
+            continue
+        if unit.kind == "link":
+            continue
+        whole = unit.text.strip().strip("[]()【】").strip()
+        if (unit.bold or unit.code or unit.italic) and whole:
+            reading = _badge(whole)
+            if reading and (reading.year is not None or len(whole.split()) <= 3):
+                found.append(Meta(reading, index))
+                unit.meta = True
+                continue
+        if unit.bold or unit.italic:
+            continue
+        text = unit.text
+        if index == 0 or all(
+            u.kind == "break" or u.meta or not u.text.strip() for u in units[:index]
+        ):
+            if match := _LEAD_DATE.match(text):
+                reading = _badge(match.group(1))
+                if reading:
+                    found.append(Meta(reading, index))
+                    text = " | " + text[match.end() :]
+
+        def blank(match: re.Match[str]) -> str:
+            inner = next(g for g in match.groups() if g is not None)
+            reading = _badge(inner.replace("_", " "))
+            if not reading:
+                return match.group(0)
+            found.append(Meta(reading, index))
+            return " | "
+
+        unit.text = _GROUP.sub(blank, text)
+    return found

@@ -1,0 +1,202 @@
+"""Venue and date text -> venue, track, presentation, year and month.
+
+Lists state when and where a paper appeared in many shapes: ``ICLR 2024``, ``2024 ICLR
+Oral``, ``ACL'23``, ``VLDB 22'``, ``Middleware '20``, ``arXiv, 2020``, ``Findings of ACL
+2023``, ``ACL 2023 Findings``, ``[2023/10]``, ``2022.3``, ``2015-08``, ``2024 Jul COLM``,
+``IEEE Transactions on Neural Networks and Learning Systems, 2022``. One reader handles
+them all: find the date, then read what is left as a venue, splitting off a track
+(``Findings``, ``Workshop``) when the rest is a known venue, and a presentation
+(``oral``, ``poster``, ``spotlight``).
+
+A venue is accepted only when it looks like one (:func:`looks_like_venue`): a known
+name, a word that venues carry (Conference, Journal, Transactions, Workshop, ...), or
+an acronym. Two-digit years are expanded to the closest century that is not in the
+future.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from kg.ingest.venues import canonical_venue, is_known_venue
+from kg.text import fold
+
+__all__ = ["VenueYear", "looks_like_venue", "read_date", "read_venue_year"]
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_PRESENTATIONS = {"poster", "oral", "spotlight"}
+_TRACKS = {
+    "findings": "Findings",
+    "workshop": "Workshop",
+    "workshops": "Workshop",
+    "demo": "Demo",
+    "demos": "Demo",
+    "short": "Short",
+    "industry": "Industry",
+    "tutorial": "Tutorial",
+}
+_VENUE_WORDS = {
+    "conference", "conf", "journal", "transactions", "trans", "proceedings", "proc",
+    "workshop", "symposium", "letters", "review", "reviews", "magazine", "preprint",
+    "arxiv", "corr", "biorxiv", "medrxiv", "chemrxiv", "ssrn", "annual", "international",
+    "findings", "ieee", "acm", "springer", "elsevier", "nature", "science", "cell",
+    "advances", "neural", "computing", "computer", "intelligence", "society", "bulletin",
+    "communications", "frontiers", "plos", "bmc", "access", "survey", "surveys", "j",
+    "bioinformatics", "genome", "nucleic", "acids", "research", "methods", "biology",
+    "medicine", "systems", "engineering", "quarterly", "congress", "forum", "meeting",
+    "colloquium", "summit", "challenge", "track", "school", "lecture", "notes", "thesis",
+    "dissertation", "report", "book", "chapter", "press", "interspeech", "icassp",
+    "openreview", "tpami", "tkde", "tnnls", "tip", "tog", "tmlr", "jmlr", "pmlr",
+}  # fmt: skip
+_NOT_VENUES = {
+    "github", "repo", "repository", "code", "blog", "website", "homepage", "project",
+    "paper", "pdf", "link", "huggingface", "hugging face", "dataset", "model", "demo",
+    "video", "slides", "new", "hot", "star", "stars", "tbd", "todo", "na", "n/a", "none",
+    "link", "online", "web", "medium", "twitter", "youtube",
+}  # fmt: skip
+_THIS_YEAR = datetime.date.today().year
+
+_YEAR_MONTH = re.compile(r"(?<![\d.])((?:19|20)\d\d)\s?[-/.]\s?(0?[1-9]|1[0-2])(?![\d])")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+_SHORT_YEAR = re.compile(
+    r"(?:(?<=[A-Za-z\s(\[])['’‘`](\d\d)(?!\d)|(?<![\d.])(\d\d)['’](?!\w)|(?<=[A-Za-z])(\d\d)(?!\d))"
+)
+_MONTH_WORD = re.compile(
+    r"\b(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?\b", re.I
+)
+_CCF = re.compile(r"\bCCF[- ]?[ABC]\b|\bCORE[- ]?A\*?\b", re.I)
+_LEAD = re.compile(r"^(?:in\s+)?(?:proceedings\s+of\s+(?:the\s+)?|proc\.\s+(?:of\s+)?)", re.I)
+
+
+@dataclass(frozen=True)
+class VenueYear:
+    """What a venue/date text says; any part may be unknown."""
+
+    venue: str | None = None
+    venue_as_written: str | None = None
+    track: str | None = None
+    presentation: str | None = None
+    year: int | None = None
+    month: int | None = None
+    correction: str | None = None
+
+    def __bool__(self) -> bool:
+        return self.venue is not None or self.year is not None
+
+
+def _expand(two: str) -> int:
+    value = int(two)
+    return 2000 + value if 2000 + value <= _THIS_YEAR + 1 else 1900 + value
+
+
+def read_date(text: str) -> tuple[int | None, int | None, str]:
+    """Find a year (and month) in ``text``; returns them and the text without the date.
+
+    >>> read_date("ACL'23")
+    (2023, None, 'ACL')
+    >>> read_date("2023/10")
+    (2023, 10, '')
+    >>> read_date("2024 Jul COLM")
+    (2024, 7, 'COLM')
+    >>> read_date("VLDB 22'")
+    (2022, None, 'VLDB')
+    """
+    if match := _YEAR_MONTH.search(text):
+        year, month = int(match.group(1)), int(match.group(2))
+    elif match := _YEAR.search(text):
+        year, month = int(match.group(1)), None
+    elif match := _SHORT_YEAR.search(text):
+        year, month = _expand(next(g for g in match.groups() if g)), None
+    else:
+        return None, None, text.strip()
+    rest = (text[: match.start()] + " " + text[match.end() :]).strip()
+    if month is None and (word := _MONTH_WORD.search(rest)):
+        month = _MONTHS[word.group(1).lower()]
+        rest = (rest[: word.start()] + " " + rest[word.end() :]).strip()
+    return year, month, rest
+
+
+def looks_like_venue(text: str, *, acronyms: bool = True) -> bool:
+    """Whether ``text`` (no date) can be a venue name rather than a title or a topic.
+
+    >>> looks_like_venue("IEEE Transactions on Neural Networks and Learning Systems")
+    True
+    >>> looks_like_venue("CVPR"), looks_like_venue("Contrastive Learning under Heterophily")
+    (True, False)
+    """
+    words = re.findall(r"[A-Za-z][A-Za-z\-&]*", text)
+    if not words or len(words) > 14 or fold(text).strip() in _NOT_VENUES:
+        return False
+    if is_known_venue(text):
+        return True
+    folded = {w.casefold().strip("-") for w in words}
+    if folded & _VENUE_WORDS:
+        return True
+    if not acronyms:
+        return False
+    caps = [w for w in words if sum(c.isupper() for c in w) >= 2 and len(w) <= 12]
+    return len(words) <= 3 and len(caps) >= 1
+
+
+def read_venue_year(text: str, *, strict: bool = True, acronyms: bool = True) -> VenueYear:
+    """Read venue and date from ``text``; empty :class:`VenueYear` when it is neither.
+
+    ``strict``: everything in ``text`` must be venue or date (badges, table cells);
+    otherwise a date alone is accepted and an implausible rest is not taken as venue.
+    ``acronyms``: accept an unknown acronym (``TNNLS``) as a venue; badges without a
+    year turn it off, so that ``(YORO)`` is not read as a venue.
+
+    >>> v = read_venue_year("Findings of ACL 2023")
+    >>> v.venue, v.track, v.year
+    ('ACL', 'Findings', 2023)
+    >>> v = read_venue_year("2024 ICLR Oral")
+    >>> v.venue, v.presentation, v.year
+    ('ICLR', 'oral', 2024)
+    >>> read_venue_year("Contrastive Learning under Heterophily")
+    VenueYear(venue=None, venue_as_written=None, track=None, presentation=None, year=None, month=None, correction=None)
+    """
+    year, month, rest = read_date(_CCF.sub(" ", text))
+    rest = re.sub(r"[\[\](){}*_|]+", " ", rest)
+    rest = " ".join(rest.split()).strip(" ,.;:-–—/'’`\"")
+    if not rest:
+        return VenueYear(year=year, month=month)
+    words = rest.split()
+    presentation = None
+    if len(words) > 1 and words[-1].casefold() in _PRESENTATIONS:
+        presentation, words = words[-1].casefold(), words[:-1]
+    track = None
+    lowered = [w.casefold().strip(",.()") for w in words]
+    if len(words) > 1 and lowered[-1] in _TRACKS and is_known_venue(" ".join(words[:-1])):
+        track, words = _TRACKS[lowered[-1]], words[:-1]
+    elif len(words) > 2 and lowered[0] == "findings" and lowered[1] == "of":
+        track, words = "Findings", words[2:]
+    written = " ".join(words).strip(" ,.;:-")
+    written = _LEAD.sub("", written).strip() or written
+    if not looks_like_venue(written, acronyms=acronyms or year is not None):
+        if strict or year is None:
+            return VenueYear()
+        return VenueYear(year=year, month=month)
+    venue, correction = canonical_venue(written)
+    return VenueYear(venue, written, track, presentation, year, month, correction)
