@@ -2,587 +2,359 @@
 
 PyYAML's ``safe_load`` silently keeps the last of two duplicate keys, expands alias
 bombs, and says nothing about lines once pydantic rejects a value. This loader refuses
-duplicate keys and anchors/aliases, caps the file size, and keeps a map from each value's
-path (``("lineage", 3, "relation")``) to its line so validation errors can point there.
+duplicate keys, aliases and tags other than YAML's own scalar and collection tags, caps
+the file size and the nesting depth, and keeps a map from each value's path
+(``("lineage", 3, "relation")``) to its line so validation errors can point there.
 
-Two paths give the same answer. The reference path composes nodes with PyYAML's
-pure-Python parser and walks them; it is exact but costs about 2.7 s per MB, which
-dominated a 100,000-paper build. The fast path reads libyaml's events (C) and builds the
-data and line map in one pass. libyaml and PyYAML disagree on a few inputs (tabs after
-``:``, BOMs and Unicode line breaks, a ``#`` right after a block-scalar header, a ``?``
-inside a plain scalar in ``[]``/``{}``, odd tags, the mark of an empty value at end of
-file without a newline), so the fast path declines those and any explicit tag, and leaves
-every libyaml error to the reference path, whose messages and marks are the ones users
-see. Everything it does decide (data, lines,
-duplicate keys, aliases, duplicate anchors, extra documents, disallowed implicit tags,
-scalars that resolve to a type they cannot be converted to, such as ``0b_`` or
-``2024-13-45``) is decided in the same order as the reference path: composition errors
-first, in stream order, then the first walk error.
+Two steps. libyaml composes the node tree (``yaml.CSafeLoader``, in C; PyYAML's pure
+Python composer when PyYAML was built without libyaml), then one walk with an explicit
+stack turns the nodes into Python values and the line map, checking each node as it
+goes. Scalars resolve as ``safe_load`` resolves them (``1.5`` a float, ``2024-01-02`` a
+date, quoted text a string). No malformed input escapes as anything but a
+:class:`~kg.errors.ParseError` with a line: characters YAML refuses are placed by their
+offset, and values the constructor cannot convert (``0b_``, ``2024-13-45``, an integer
+of 20,000 digits) at their node.
 
-No malformed input escapes as anything but a :class:`ParseError` with a line: characters
-YAML refuses (control characters, NUL, lone surrogates) are placed by their offset,
-values the constructor cannot convert at their node, and nesting is capped at
-``_MAX_DEPTH`` because PyYAML's composer recurses once per level.
+A composed tree no longer says where an alias was written (the alias is the anchored
+node itself), so the walk notices a node it has already seen, and only then are the
+events read again to find the first alias: an error path, not a second parser.
 """
 
 from __future__ import annotations
 
 import gc
-import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, NoReturn, TypeVar, cast
 
 import yaml
 from pydantic import BaseModel, ValidationError
-from yaml.events import (
-    AliasEvent,
-    DocumentEndEvent,
-    DocumentStartEvent,
-    MappingEndEvent,
-    MappingStartEvent,
-    ScalarEvent,
-    SequenceEndEvent,
-    SequenceStartEvent,
-    StreamEndEvent,
-)
-from yaml.nodes import ScalarNode
+from yaml.nodes import MappingNode, Node, ScalarNode
 
+from kg.curation.yaml_messages import bad_character, bad_value, error, marked
 from kg.errors import ParseError
 from kg.ingest.files import read_input_text
-
-_CParser: Callable[[str], Any] | None
-try:
-    from yaml._yaml import CParser as _LibyamlParser
-except ImportError:  # PyYAML built without libyaml: the reference path does all the work
-    _CParser = None
-else:
-    _CParser = _LibyamlParser
 
 __all__ = ["LineMap", "load_yaml", "validate"]
 
 _MAX_BYTES = 5 * 1024 * 1024
-# Collections may nest this deep. PyYAML's composer (and the walk) recurse once per level,
-# so a deeper file would end in a RecursionError; curated files nest four or five levels.
+# Collections may nest this deep (curated files nest four or five levels). PyYAML's pure
+# composer recurses once per level, libyaml stops at 1,000 with an unhelpful mark.
 _MAX_DEPTH = 100
 LineMap = dict[tuple[str | int, ...], int]
 M = TypeVar("M", bound=BaseModel)
 
 _ALIAS_PROBLEM = "anchors and aliases (*name) are not allowed in curated data"
 _DEPTH_PROBLEM = f"lists and mappings nested more than {_MAX_DEPTH} deep are not allowed"
-_PLAIN_TAGS = {
-    f"tag:yaml.org,2002:{name}"
-    for name in ("map", "seq", "str", "int", "float", "bool", "null", "timestamp")
+_Y = "tag:yaml.org,2002:"
+_STR_TAG, _MAP_TAG, _SEQ_TAG = f"{_Y}str", f"{_Y}map", f"{_Y}seq"
+# Tags a scalar may have, and SafeConstructor's function for each (str is taken as is).
+_SCALAR_TAGS: dict[str, Callable[[Any, ScalarNode], Any]] = {
+    f"{_Y}{name}": yaml.SafeLoader.yaml_constructors[f"{_Y}{name}"]
+    for name in ("int", "float", "bool", "null", "timestamp")
 }
-_STR_TAG = "tag:yaml.org,2002:str"
-# What libyaml's parser raises on malformed input; the fast path raises none of these.
-_LIBYAML_ERRORS = (yaml.reader.ReaderError, yaml.scanner.ScannerError, yaml.parser.ParserError)
-# Inputs on which libyaml's events differ from PyYAML's, found by differential fuzzing:
-# tabs (libyaml allows ``key:\tvalue``), BOMs (libyaml skips one at any line start), NEL
-# and the Unicode line/paragraph separators, and a comment glued to a block-scalar header.
-_FAST_PATH_DECLINES = re.compile(r"[\t\x85\u2028\u2029\ufeff]|[|>][0-9+-]*#")
+# Characters YAML refuses anywhere (PyYAML's reader checks the same set).
+_NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that rejects aliases and deep nesting; duplicate keys are caught while walking."""
+class _PureLoader(yaml.SafeLoader):
+    """PyYAML's Python composer, used without libyaml: refuses aliases and deep nesting.
+
+    It recurses once per level, so the depth cap must hold while composing, not after.
+    """
 
     depth = 0  # collections open around the node being composed
 
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        """Compose as PyYAML does, refusing an alias or a collection nested too deep."""
+        event: Any = self.peek_event()  # type: ignore[no-untyped-call]
+        if isinstance(event, yaml.AliasEvent):
+            raise yaml.MarkedYAMLError(
+                problem=_ALIAS_PROBLEM, problem_mark=cast(Any, event.start_mark)
+            )
+        if not isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            return super().compose_node(parent, index)
+        if self.depth == _MAX_DEPTH:
+            raise yaml.MarkedYAMLError(
+                problem=_DEPTH_PROBLEM, problem_mark=cast(Any, event.start_mark)
+            )
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
-def _compose_node(self: _StrictLoader, parent: Any, index: Any) -> Any:
-    if self.check_event(yaml.AliasEvent):
-        event = self.peek_event()  # type: ignore[no-untyped-call]
-        raise yaml.MarkedYAMLError(problem=_ALIAS_PROBLEM, problem_mark=event.start_mark)
-    if not self.check_event(yaml.MappingStartEvent, yaml.SequenceStartEvent):
-        return yaml.composer.Composer.compose_node(self, parent, index)
-    if self.depth == _MAX_DEPTH:
-        event = self.peek_event()  # type: ignore[no-untyped-call]
-        raise yaml.MarkedYAMLError(problem=_DEPTH_PROBLEM, problem_mark=event.start_mark)
-    self.depth += 1
-    try:
-        return yaml.composer.Composer.compose_node(self, parent, index)
-    finally:
-        self.depth -= 1
+
+_resolve = cast(Callable[..., str], yaml.resolver.Resolver.resolve)
 
 
-_StrictLoader.compose_node = _compose_node  # type: ignore[method-assign,assignment]
+class _LibyamlLoader(yaml.CSafeLoader):
+    """libyaml's composer, resolving each distinct plain scalar once.
+
+    libyaml calls back into Python's resolver for every scalar; curated files repeat
+    their values (``extends``, ``true``) and keys, so a cache halves the cost.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.tags: dict[str, str] = {}
+
+    def resolve(self, kind: type[Node], value: Any, implicit: Any) -> str:
+        """The tag SafeLoader gives a node: cached for plain scalars, text for quoted ones."""
+        if kind is not ScalarNode:
+            return _resolve(self, kind, value, implicit)
+        if not implicit[0]:
+            return _STR_TAG  # quoted or block scalars without a tag are text
+        tag = self.tags.get(value)
+        if tag is None:
+            tag = self.tags[value] = _resolve(self, kind, value, implicit)
+        return tag
+
+
+# The composer: libyaml's when PyYAML has it.
+_Composer: type[Any] = _LibyamlLoader if yaml.__with_libyaml__ else _PureLoader
 
 
 def _key(constructed: Any) -> Any:
     """The key as duplicate detection compares it: str, int or float kept, others as str."""
-    if not isinstance(constructed, str | int | bool | float) or isinstance(constructed, bool):
+    if not isinstance(constructed, str | int | float) or isinstance(constructed, bool):
         return str(constructed)
     return constructed
 
 
-def _duplicate_key(key: Any, first_line: int, mark: Any, source: str) -> ParseError:
-    return ParseError(
-        f"duplicate key {key!r} (first at line {first_line})",
-        source=source,
-        line=mark.line + 1,
-        column=mark.column + 1,
-    )
+def _check_tag(node: Node, source: str) -> None:
+    """Refuse a tag outside YAML's plain ones, or one that names another kind of node.
 
-
-def _bad_tag(tag: str, mark: Any, source: str) -> ParseError:
-    return ParseError(
-        f"tag {tag!r} is not allowed in curated data",
-        source=source,
-        line=mark.line + 1,
-        column=mark.column + 1,
-    )
-
-
-# What a scalar of each tag must look like, for the message when it cannot be constructed.
-_KINDS = {
-    "tag:yaml.org,2002:int": "integer",
-    "tag:yaml.org,2002:float": "number",
-    "tag:yaml.org,2002:bool": "boolean (true or false)",
-    "tag:yaml.org,2002:timestamp": "date",
-}
-
-
-def _construct(constructor: _StrictLoader, node: yaml.Node, source: str) -> Any:
-    """Construct ``node`` as SafeLoader does; a value it cannot convert is a :class:`ParseError`.
-
-    The resolver reads ``0b_`` as an int and ``2024-13-45`` as a date by their shape alone,
-    and an explicit ``!!int foo`` is taken at its word; SafeConstructor then fails with a
-    bare ValueError, KeyError or AttributeError that says neither where nor what. Both
-    paths construct through here, so they raise the same error.
+    SafeConstructor would quietly make ``{}`` of ``!!map x`` and keep ``!!str [1]`` a list.
     """
-    _check_kind(node, source)
-    try:
-        return constructor.construct_object(node)
-    except yaml.MarkedYAMLError:
-        raise
-    except (ValueError, LookupError, AttributeError, TypeError, OverflowError) as err:
-        raise _bad_value(node, err, constructor, source) from err
-
-
-_MAP_TAG = "tag:yaml.org,2002:map"
-_SEQ_TAG = "tag:yaml.org,2002:seq"
-
-
-def _check_kind(node: yaml.Node, source: str) -> None:
-    """Refuse ``!!map``/``!!seq`` on a scalar, or a collection tagged as another kind.
-
-    SafeConstructor fills a collection only when asked to construct deeply, so ``!!map x``
-    would quietly become ``{}`` and ``!!str [1]`` stay a list. Only explicit tags can do
-    this, and the fast path declines those, so this decides on the reference path alone.
-    """
-    if isinstance(node, yaml.MappingNode):
-        expected, what = _MAP_TAG, "a mapping"
-    elif isinstance(node, yaml.SequenceNode):
-        expected, what = _SEQ_TAG, "a list"
-    elif node.tag == _MAP_TAG or node.tag == _SEQ_TAG:
+    tag = node.tag
+    if isinstance(node, ScalarNode):
+        if tag == _STR_TAG or tag in _SCALAR_TAGS:
+            return
         expected, what = "", "a single value"
+    elif isinstance(node, MappingNode):
+        expected, what = _MAP_TAG, "a mapping"
     else:
+        expected, what = _SEQ_TAG, "a list"
+    if tag == expected:
         return
-    if node.tag != expected:
-        short = node.tag.replace("tag:yaml.org,2002:", "!!")
-        raise ParseError(
-            f"tag {short} cannot mark {what}; remove the tag",
-            source=source,
-            line=node.start_mark.line + 1,
-            column=node.start_mark.column + 1,
-        )
+    if tag in (_MAP_TAG, _SEQ_TAG, _STR_TAG) or tag in _SCALAR_TAGS:
+        short = tag.replace(_Y, "!!")
+        raise error(f"tag {short} cannot mark {what}; remove the tag", node.start_mark, source)
+    raise error(f"tag {tag!r} is not allowed in curated data", node.start_mark, source)
 
 
-def _bad_value(node: yaml.Node, err: Exception, resolver: _StrictLoader, source: str) -> ParseError:
-    """Say which value is not what its tag (written or resolved from its shape) demands.
+class _Walk:
+    """One walk over a composed tree: the Python values, the line map, and every check.
 
-    A value that only looks like a number or a date was probably meant as text, so the
-    message says to quote it; an explicit tag is the curator's own, so it does not.
-    """
-    value = str(node.value)
-    resolve = cast(Callable[..., str], resolver.resolve)
-    shown = value if len(value) <= 40 else value[:37] + "..."
-    kind = _KINDS.get(node.tag, node.tag)
-    message = f"{shown!r} is not a valid {kind}"
-    if node.tag == "tag:yaml.org,2002:timestamp" and isinstance(err, ValueError):
-        message += f": {err}"  # e.g. "month must be in 1..12"
-    plain = not getattr(node, "style", None)  # PyYAML: None, libyaml: ''
-    if plain and resolve(ScalarNode, value, (True, False)) == node.tag:
-        message += "; put it in quotes if it is meant as text"
-    return ParseError(
-        message, source=source, line=node.start_mark.line + 1, column=node.start_mark.column + 1
-    )
-
-
-# -- reference path: PyYAML's pure-Python composer, then a walk over the nodes ----------
-
-
-def _walk(
-    node: yaml.Node,
-    path: tuple[str | int, ...],
-    lines: LineMap,
-    source: str,
-    constructor: _StrictLoader,
-) -> Any:
-    lines[path] = node.start_mark.line + 1
-    if node.tag not in _PLAIN_TAGS:
-        raise _bad_tag(node.tag, node.start_mark, source)
-    _check_kind(node, source)
-    if isinstance(node, yaml.MappingNode):
-        result: dict[str, Any] = {}
-        first: dict[Any, int] = {}
-        for key_node, value_node in node.value:
-            key = _key(_construct(constructor, key_node, source))
-            if key in first:
-                raise _duplicate_key(key, first[key], key_node.start_mark, source)
-            first[key] = key_node.start_mark.line + 1
-            result[str(key)] = _walk(value_node, (*path, str(key)), lines, source, constructor)
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        return [
-            _walk(item, (*path, i), lines, source, constructor) for i, item in enumerate(node.value)
-        ]
-    return _construct(constructor, node, source)
-
-
-def _load_reference(text: str, source: str) -> tuple[Any, LineMap]:
-    """Load with PyYAML's Python parser; raises ``MarkedYAMLError`` or :class:`ParseError`."""
-    node = yaml.compose(text, Loader=_StrictLoader)
-    lines: LineMap = {}
-    # A fresh constructor per file: construct_object caches every node it has seen.
-    data = {} if node is None else _walk(node, (), lines, source, _StrictLoader(""))
-    return data, lines
-
-
-# -- fast path: libyaml's events, one pass -------------------------------------------
-
-
-class _Declined(Exception):
-    """The fast path cannot promise the reference path's answer for this input."""
-
-
-def _track(event: Any, kind: type, flow_level: int, depth: int) -> tuple[int, int]:
-    """Check a scalar, or count a collection opening: the new ``(flow_level, depth)``.
-
-    Raises:
-        _Declined: nesting deeper than ``_MAX_DEPTH`` (the reference path says where).
-    """
-    if kind is ScalarEvent:
-        _check_flow_scalar(event, flow_level)
-    elif kind is MappingStartEvent or kind is SequenceStartEvent:
-        depth += 1
-        if depth > _MAX_DEPTH:
-            raise _Declined
-        if event.flow_style:
-            flow_level += 1
-    return flow_level, depth
-
-
-def _check_flow_scalar(event: Any, flow_level: int) -> None:
-    """Decline a plain scalar holding ``?`` in a flow collection.
-
-    libyaml 0.2.5 reads ``{source: https://e.org/?q=1}`` as one scalar; PyYAML ends a
-    plain scalar at a ``?`` inside ``[]``/``{}`` and then refuses the document.
-    """
-    if flow_level and event.implicit[0] and "?" in event.value:
-        raise _Declined
-
-
-class _Pass:
-    """One pass over libyaml's events that builds the data and its line map.
-
-    No error is raised where it is found. The reference path composes the whole document
-    before it walks it, and PyYAML's scanner looks a token or two ahead of the event it
-    hands over, so what it reports first is: a parse error anywhere up to the first
-    composition error (an alias, a duplicate anchor, a second document), else that
-    composition error, else the first walk error (duplicate key, disallowed tag, a key
-    that cannot be constructed). So the first error found is kept, a composition error
-    replaces a walk error, and the rest of the stream is still read: anything there that
-    libyaml refuses, or reads differently from PyYAML, hands over to the reference path.
+    A mapping's key is checked before its value and its value's subtree before the next
+    key, so the error reported is the first in the file. The explicit stack keeps deep
+    (but allowed) nesting off Python's call stack.
     """
 
-    def __init__(self, text: str, source: str) -> None:
-        if _CParser is None or _StrictLoader.yaml_path_resolvers:
-            raise _Declined
-        try:
-            self.parser = _CParser(text)
-        except UnicodeError as err:
-            raise _Declined from err
+    def __init__(self, text: str, source: str, loader: Any) -> None:
+        self.text = text
         self.source = source
-        self.anchors: dict[str, Any] = {}  # anchor -> libyaml mark of its node
-        self.helper = _StrictLoader("")  # same resolver and constructors as the reference
-        self.resolve = cast(Callable[..., str], self.helper.resolve)
-        self.root_mark: Any = None
+        self.loader = loader  # a SafeConstructor, for the scalars that are not text
+        self.lines: LineMap = {}
+        self.seen: set[int] = set()  # ids of the nodes met: a second meeting is an alias
+        self.track = "&" in text  # no anchor, no alias: skip the bookkeeping
+        self.root: Node | None = None
 
-    def check_node(self, event: Any) -> None:
-        """Refuse aliases and duplicate anchors; decline explicit tags."""
-        mark: Any = event.start_mark
-        if type(event) is AliasEvent:
-            raise yaml.MarkedYAMLError(problem=_ALIAS_PROBLEM, problem_mark=mark)
-        if event.tag is not None:
-            raise _Declined
-        anchor = event.anchor
-        if anchor is not None:
-            if anchor in self.anchors:
-                raise yaml.composer.ComposerError(
-                    f"found duplicate anchor {anchor!r}; first occurrence",
-                    self.anchors[anchor],
-                    "second occurrence",
-                    mark,
-                )
-            self.anchors[anchor] = mark
+    def fail(self, problem: ParseError) -> NoReturn:
+        """Raise ``problem``, unless an alias or too deep a collection comes first in the file.
 
-    def skip_collection(self, flow_level: int, depth: int) -> None:
-        """Consume a collection that is not built (a key), still checking what it holds.
-
-        ``flow_level`` counts the open flow collections, this one included; everything
-        inside a flow collection is flow, so while it is positive the innermost open
-        collection is one. ``depth`` counts all open collections, this one included.
+        Those are refused while composing (by PyYAML's composer, and so in its order),
+        before any value is checked.
         """
-        if depth > _MAX_DEPTH:
-            raise _Declined
-        inner = 1
-        while inner:
-            event = self.parser.get_event()
-            kind = type(event)
-            if kind is MappingEndEvent or kind is SequenceEndEvent:
-                inner -= 1
-                depth -= 1
-                if flow_level:
-                    flow_level -= 1
-                continue
-            if kind is MappingStartEvent or kind is SequenceStartEvent:
-                inner += 1
-            flow_level, depth = _track(event, kind, flow_level, depth)
-            try:
-                self.check_node(event)
-            except yaml.MarkedYAMLError as err:
-                self.settle(err, composing=True, flow_level=flow_level, depth=depth)
+        raise self.structure_error() or problem
 
-    def settle(
-        self, error: Exception | None, *, composing: bool, flow_level: int, depth: int
-    ) -> None:
-        """Read the rest of the stream, then raise the error the reference path raises.
-
-        ``error`` is the first error found so far (None: none); ``composing`` says it is a
-        composition error, which no later error replaces. Returns when there is none.
-        ``depth`` counts the open collections. Nesting deeper than ``_MAX_DEPTH`` anywhere
-        declines: the reference path's composer stops there, and says where.
-        """
-        while True:
-            event = self.parser.get_event()
-            kind = type(event)
-            if kind is StreamEndEvent:
-                break
-            if kind is MappingEndEvent or kind is SequenceEndEvent:
-                depth -= 1
-                if flow_level:
-                    flow_level -= 1
-                continue
-            if kind is DocumentEndEvent:
-                continue
-            if kind is DocumentStartEvent:
-                if not composing:
-                    error = yaml.composer.ComposerError(
-                        "expected a single document in the stream",
-                        self.root_mark,
-                        "but found another document",
-                        event.start_mark,
-                    )
-                    composing = True
-                continue
-            flow_level, depth = _track(event, kind, flow_level, depth)
-            try:
-                self.check_node(event)
-            except yaml.MarkedYAMLError as err:
-                if not composing:
-                    error, composing = err, True
-        if error is not None:
-            raise error
-
-    def scalar(self, event: Any, tags: dict[str, str]) -> tuple[str, Any]:
-        """Resolve and construct a scalar as SafeLoader does; return (tag, value)."""
-        value = event.value
-        if event.implicit[0]:
-            tag = tags.get(value)
-            if tag is None:
-                tag = tags[value] = self.resolve(ScalarNode, value, (True, False))
-        else:
-            tag = _STR_TAG  # quoted or block scalars without a tag are strings
-        if tag == _STR_TAG:
-            return tag, value
-        node = ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
-        if tag not in _PLAIN_TAGS:
-            return tag, node  # refused by the caller (as a value) or constructed (as a key)
-        return tag, _construct(self.helper, node, self.source)
-
-    def run(self) -> tuple[Any, LineMap]:  # noqa: C901, PLR0912, PLR0915 - one hot loop
-        """Build (data, lines); raise as the reference path would, or :class:`_Declined`."""
-        lines: LineMap = {}
-        get = self.parser.get_event
-        get()  # StreamStartEvent
-        event = get()
-        if type(event) is StreamEndEvent:
-            return {}, lines
-        event = get()  # past DocumentStartEvent: the root node
-        self.root_mark = event.start_mark
-        tags: dict[str, str] = {}
-        source = self.source
-        stack: list[tuple[Any, tuple[str | int, ...], dict[Any, int], Any]] = []
-        container: Any = None  # the dict or list being filled; None above the root
-        path: tuple[str | int, ...] = ()
-        first: dict[Any, int] = {}
-        key: Any = None  # in a mapping: the key of the next value, None when a key is due
-        root: Any = None
-        flow_level = 0  # open flow collections, as in skip_collection()
-        while True:
-            kind = type(event)
-            if kind is MappingEndEvent or kind is SequenceEndEvent:
-                if flow_level:
-                    flow_level -= 1
-                container, path, first, key = stack.pop()
-                if container is None:
+    def structure_error(self) -> ParseError | None:
+        """The first alias or too deeply nested collection in the stream, or None."""
+        found: list[tuple[int, Any, str]] = []
+        if self.track:
+            for event in yaml.parse(self.text, Loader=_Composer):
+                if isinstance(event, yaml.AliasEvent):
+                    mark: Any = event.start_mark
+                    found.append((mark.index, mark, _ALIAS_PROBLEM))
                     break
-                event = get()
-                continue
-            nested = kind is MappingStartEvent or kind is SequenceStartEvent
-            if nested:
-                opened = flow_level + 1 if event.flow_style else flow_level
-            elif kind is ScalarEvent and flow_level:
-                _check_flow_scalar(event, flow_level)
-            if event.anchor is not None:  # an alias or an anchored node
-                try:
-                    self.check_node(event)
-                except yaml.MarkedYAMLError as err:
-                    self.settle(
-                        err,
-                        composing=True,
-                        flow_level=opened if nested else flow_level,
-                        depth=len(stack) + nested,
-                    )
-            elif event.tag is not None:
-                raise _Declined
-            mark = event.start_mark
-            is_map = type(container) is dict
-            if is_map and key is None:
-                if nested:  # a collection as key: constructed empty, then shown as text
-                    self.skip_collection(opened, len(stack) + 1)
-                    constructed: Any = {} if kind is MappingStartEvent else []
+        if (deep := _too_deep(self.root)) is not None:
+            found.append((deep.index, deep, _DEPTH_PROBLEM))
+        if not found:
+            return None
+        _, mark, problem = min(found, key=lambda item: item[0])
+        return error(problem, mark, self.source)
+
+    def meet(self, node: Node, depth: int) -> None:
+        """Check a node met at ``depth`` (collections around it, itself included)."""
+        if self.track:
+            before = len(self.seen)
+            self.seen.add(id(node))
+            if len(self.seen) == before:
+                self.fail(error(_ALIAS_PROBLEM, node.start_mark, self.source))
+        if depth > _MAX_DEPTH and not isinstance(node, ScalarNode):
+            self.fail(error(_DEPTH_PROBLEM, node.start_mark, self.source))
+        if node.tag != _STR_TAG or type(node) is not ScalarNode:
+            _check_tag(node, self.source)
+
+    def scalar(self, node: ScalarNode) -> Any:
+        """The value of a scalar, as SafeLoader constructs it."""
+        tag = node.tag
+        if tag == _STR_TAG:
+            return node.value
+        try:
+            return _SCALAR_TAGS[tag](self.loader, node)
+        except yaml.MarkedYAMLError as err:
+            self.fail(error(err.problem or "invalid value", node.start_mark, self.source))
+        except (ValueError, LookupError, AttributeError, TypeError, OverflowError) as err:
+            self.fail(bad_value(node, err, self.loader, self.source))
+
+    def key(self, node: Node, depth: int, first: dict[Any, int]) -> str:
+        """A mapping key as text; refuses a duplicate. A collection key reads as ``{}``/``[]``."""
+        self.meet(node, depth)
+        if isinstance(node, ScalarNode):
+            found = _key(self.scalar(node))
+        else:
+            self.check_inside(node, depth)
+            found = str({} if isinstance(node, MappingNode) else [])
+        if found in first:
+            message = f"duplicate key {found!r} (first at line {first[found]})"
+            self.fail(error(message, node.start_mark, self.source))
+        first[found] = node.start_mark.line + 1
+        return str(found)
+
+    def check_inside(self, node: Node, depth: int) -> None:
+        """Check every node inside a collection used as a key (aliases, tags, depth)."""
+        stack = [(node, depth)]
+        while stack:
+            here, level = stack.pop()
+            children: list[Node] = (
+                [part for pair in here.value for part in pair]
+                if isinstance(here, MappingNode)
+                else list(here.value)
+            )
+            for child in reversed(children):
+                self.meet(child, level + 1)
+                if not isinstance(child, ScalarNode):
+                    stack.append((child, level + 1))
+
+    def run(self, root: Node | None) -> tuple[Any, LineMap]:
+        """The document's value and its line map."""
+        lines = self.lines
+        self.root = root
+        if root is None:
+            return {}, lines
+        lines[()] = root.start_mark.line + 1
+        self.meet(root, 1)
+        if isinstance(root, ScalarNode):
+            return self.scalar(root), lines
+        value = self.fill(root)
+        return value, lines
+
+    def fill(self, root: Node) -> Any:
+        """Build the value of a collection node and everything in it, depth first.
+
+        Each frame: the iterator over the children still to read, the dict or list being
+        filled, its path, its keys so far (None for a list) and its depth.
+        """
+        lines = self.lines
+        track = self.track
+        top: Any = {} if isinstance(root, MappingNode) else []
+        stack: list[tuple[Iterator[Any], Any, tuple[str | int, ...], dict[Any, int] | None, int]]
+        stack = [(iter(root.value), top, (), {} if type(top) is dict else None, 1)]
+        while stack:
+            children, container, path, first, depth = stack[-1]
+            inner = depth + 1
+            for child in children:
+                if first is not None:
+                    key_node, node = child
+                    key = key_node.value
+                    # the common case inline: a text key, seen for the first time
+                    if track or key_node.tag != _STR_TAG or key in first:
+                        key = self.key(key_node, inner, first)
+                    else:
+                        first[key] = key_node.start_mark.line + 1
+                    here = (*path, key)
                 else:
-                    try:
-                        tag, constructed = self.scalar(event, tags)
-                        if tag not in _PLAIN_TAGS:
-                            constructed = _construct(self.helper, constructed, source)
-                    except Exception as err:  # noqa: BLE001 - raised once the stream is read
-                        self.settle(err, composing=False, flow_level=flow_level, depth=len(stack))
-                found = _key(constructed)
-                if found in first:
-                    error = _duplicate_key(found, first[found], mark, source)
-                    self.settle(error, composing=False, flow_level=flow_level, depth=len(stack))
-                first[found] = mark.line + 1
-                key = str(found)
-                event = get()
-                continue
-            if is_map:
-                here: tuple[str | int, ...] = (*path, key)
-            elif container is None:
-                here = ()
+                    node = child
+                    here = (*path, len(container))
+                lines[here] = node.start_mark.line + 1
+                if type(node) is ScalarNode:
+                    if track or node.tag != _STR_TAG:
+                        self.meet(node, inner)
+                        value = self.scalar(node)
+                    else:
+                        value = node.value
+                else:
+                    self.meet(node, inner)
+                    value = {} if type(node) is MappingNode else []
+                    stack.append(
+                        (iter(node.value), value, here, {} if value == {} else None, inner)
+                    )
+                if first is not None:
+                    container[key] = value
+                else:
+                    container.append(value)
+                if type(node) is not ScalarNode:
+                    break
             else:
-                here = (*path, len(container))
-            lines[here] = mark.line + 1
-            if nested:
-                value: Any = {} if kind is MappingStartEvent else []
-            else:
-                try:
-                    tag, value = self.scalar(event, tags)
-                except Exception as err:  # noqa: BLE001 - raised once the stream is read
-                    self.settle(err, composing=False, flow_level=flow_level, depth=len(stack))
-                if tag not in _PLAIN_TAGS:
-                    error = _bad_tag(tag, mark, source)
-                    self.settle(error, composing=False, flow_level=flow_level, depth=len(stack))
-            if is_map:
-                container[key] = value
-                key = None
-            elif container is None:
-                root = value
-            else:
-                container.append(value)
-            if nested:
-                flow_level = opened
-                stack.append((container, path, first, key))
-                if len(stack) > _MAX_DEPTH:  # the reference path says where
-                    raise _Declined
-                container, path, first, key = value, here, {}, None
-            elif container is None:
-                break
-            event = get()
-        self.settle(None, composing=False, flow_level=0, depth=0)
-        return root, lines
+                stack.pop()
+        return top
 
 
-def _load_fast(text: str, source: str) -> tuple[Any, LineMap]:
-    """Load with libyaml's events, or raise :class:`_Declined` to use the reference path."""
-    if not text.endswith("\n") or _FAST_PATH_DECLINES.search(text):
-        raise _Declined
-    try:
-        return _Pass(text, source).run()
-    except _LIBYAML_ERRORS as err:
-        raise _Declined from err
+def _too_deep(root: Node | None) -> Any:
+    """The mark of the first collection nested more than ``_MAX_DEPTH`` deep, or None.
 
-
-def _load_text(text: str, source: str, *, fast: bool = True) -> tuple[Any, LineMap]:
-    """Load ``text`` (fast path unless ``fast`` is False, else reference path).
-
-    YAML errors from either path become a :class:`ParseError` at their mark.
+    Keys count as nesting too, as they do for the composer. A node met twice (an alias)
+    is not entered again, so a node that contains itself ends.
     """
+    stack = [(root, 1)] if root is not None else []
+    entered: set[int] = set()
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, ScalarNode) or id(node) in entered:
+            continue
+        if depth > _MAX_DEPTH:
+            return node.start_mark
+        entered.add(id(node))
+        children = (
+            [part for pair in node.value for part in pair]
+            if isinstance(node, MappingNode)
+            else node.value
+        )
+        stack.extend((child, depth + 1) for child in reversed(children))
+    return None
+
+
+def _compose(text: str, composer: type[Any]) -> Node | None:
+    loader = composer(text)
+    try:
+        return loader.get_single_node()  # type: ignore[no-any-return]
+    finally:
+        loader.dispose()
+
+
+def _load_text(text: str, source: str) -> tuple[Any, LineMap]:
+    """Load ``text``: the data and its path->line map, or a :class:`ParseError` at its mark."""
+    if bad := _NON_PRINTABLE.search(text):
+        raise bad_character(text, bad.start(), source)
     # The result is a tree of fresh, acyclic dicts and lists; the cyclic collector would
-    # rescan it again and again while it grows (40% of the fast path at 100k papers).
+    # rescan it again and again while it grows.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        if fast:
-            try:
-                return _load_fast(text, source)
-            except _Declined:
-                pass
-        return _load_reference(text, source)
+        try:
+            root = _compose(text, _Composer)
+        except yaml.MarkedYAMLError as err:
+            if err.problem != "exceeded maximum nesting depth":
+                raise
+            root = _compose(text, _PureLoader)  # libyaml's limit: the pure one says where
+        return _Walk(text, source, _Composer("")).run(root)
     except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        message = " ".join(filter(None, [err.context, err.problem]))
-        raise ParseError(
-            message or "invalid YAML",
-            source=source,
-            line=mark.line + 1 if mark else None,
-            column=mark.column + 1 if mark else None,
-        ) from err
-    except yaml.reader.ReaderError as err:  # not a MarkedYAMLError: it has a position
-        raise _bad_character(text, err.position, source) from err
+        raise marked(err, text, source) from err
     finally:
         if collecting:
             gc.enable()
-
-
-# Line breaks as PyYAML's reader counts them, so lines agree with every other error.
-_LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
-
-
-def _bad_character(text: str, position: int, source: str) -> ParseError:
-    """The error for a character YAML does not allow (control characters, NUL, surrogates).
-
-    PyYAML checks the whole text before parsing and reports only an offset into it; the
-    curator needs the line and column, and to know which invisible character it is.
-    """
-    breaks = list(_LINE_BREAK.finditer(text, 0, position))
-    start = breaks[-1].end() if breaks else 0
-    column = position - start - text.count("\ufeff", start, position) + 1  # BOMs take none
-    char = text[position]
-    if 0xD800 <= ord(char) <= 0xDFFF:
-        what = "a lone surrogate"
-    elif ord(char) in {0xFFFE, 0xFFFF}:
-        what = "a noncharacter"
-    else:
-        what = "a control character"
-    return ParseError(
-        f"{char!r} (U+{ord(char):04X}, {what}) is not allowed in YAML; delete it",
-        source=source,
-        line=len(breaks) + 1,
-        column=column,
-    )
 
 
 def load_yaml(path: str | Path) -> tuple[Any, LineMap]:
@@ -615,9 +387,8 @@ def validate(model: type[M], data: Any, lines: LineMap, *, source: str | Path) -
                 break
         where = ".".join(str(p) for p in loc)
         got = first.get("input")
-        shown = (
-            f" (got {got!r})"
-            if not isinstance(got, dict | list) and first["type"] != "missing"
-            else ""
-        )
+        shown = ""
+        if not isinstance(got, dict | list) and first["type"] != "missing":
+            text = repr(got) if not isinstance(got, int) or abs(got) < 10**40 else str(got)
+            shown = f" (got {text if len(text) <= 60 else text[:57] + '...'})"
         raise ParseError(f"{where}: {first['msg']}{shown}", source=source, line=line) from err
