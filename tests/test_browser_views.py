@@ -508,3 +508,140 @@ def test_a_list_of_2000_papers_degrades_and_stays_fast(browser, tmp_path):
             assert status.endswith(f'kg viz --focus "{missing}" --depth 2'), status
         screenshot(opened, f"large-{view}")
     shutil.rmtree(corpus_dir)
+
+
+# ---------------------------------------------------------------- issue 14: follow a lineage
+
+
+def _node_id(page: Any, arxiv: str) -> int:
+    return page.evaluate(
+        "ax => JSON.parse(document.getElementById('kg-data').textContent).nodes.find(n => n.ax === ax).id",
+        arxiv,
+    )
+
+
+def _click_node(page: Any, node_id: int) -> None:
+    box = page.locator("#kg-graph").bounding_box()
+    at = page.evaluate(f"kgView.canvasPosition({node_id})")
+    page.mouse.click(box["x"] + at["x"], box["y"] + at["y"])
+
+
+@pytest.mark.browser
+def test_click_lights_the_chain_lists_its_steps_and_escape_clears(browser, default_files):
+    opened = open_view(browser, default_files / "lineage.html")
+    page = opened.page
+    wizardmath = _node_id(page, "2308.09583")
+    wizardlm = _node_id(page, "2304.12244")
+    _click_node(page, wizardmath)
+    page.wait_for_selector("#kg-chain:not([hidden])")
+    assert page.evaluate("kgView.chain()") == wizardmath
+    dimmed = set(page.evaluate("kgView.dimmed()"))
+    assert dimmed and wizardmath not in dimmed and wizardlm not in dimmed  # an ancestor
+    card = page.locator("#kg-chain")
+    assert "WizardMath" in card.locator("h2").inner_text()
+    steps = card.locator("li")
+    assert steps.count() >= 3
+    text = card.inner_text()
+    assert "extends" in text and "Builds on (ancestors)" in text
+    links = card.locator("a")
+    assert links.count() >= 1
+    assert all(
+        links.nth(i).get_attribute("href").startswith(("http://", "https://"))
+        for i in range(links.count())
+    )
+    assert page.evaluate("location.hash") == "#2308.09583"
+    page.keyboard.press("Escape")
+    assert page.evaluate("kgView.chain()") is None
+    assert page.evaluate("kgView.dimmed()") == []
+    assert page.locator("#kg-chain").is_hidden()
+    assert page.evaluate("location.hash") == ""
+    screenshot(opened, "lineage-chain-cleared")
+    assert not opened.errors, opened.errors
+
+
+@pytest.mark.browser
+def test_a_fragment_link_opens_with_the_chain_selected(browser, default_files):
+    opened = open_view(browser, default_files / "lineage.html")
+    page = opened.page
+    page.goto((default_files / "lineage.html").as_uri() + "#2308.09583")
+    page.reload()
+    page.wait_for_function("document.documentElement.dataset.kgReady === '1'")
+    page.wait_for_selector("#kg-chain:not([hidden])")
+    assert page.evaluate("kgView.chain()") == _node_id(page, "2308.09583")
+    page.evaluate("location.hash = '#2304.12244'")  # a link to another work
+    page.wait_for_function(
+        "kgView.chain() === JSON.parse(document.getElementById('kg-data').textContent).nodes.find(n => n.ax === '2304.12244').id"
+    )
+    assert not opened.errors, opened.errors
+
+
+def _shown_extent(page: Any) -> dict[str, float]:
+    return page.evaluate(
+        """() => {
+          const ids = kgView.visibleNodeIds();
+          const ps = ids.map(id => kgView.canvasPosition(id));
+          const g = document.getElementById('kg-graph');
+          return {x0: Math.min(...ps.map(p => p.x)), x1: Math.max(...ps.map(p => p.x)),
+                  y0: Math.min(...ps.map(p => p.y)), y1: Math.max(...ps.map(p => p.y)),
+                  w: g.clientWidth, h: g.clientHeight, n: ids.length};
+        }"""
+    )
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("view", ["lineage", "overview"])
+def test_the_view_refits_after_a_filter(browser, default_files, view):
+    opened = open_view(browser, default_files / f"{view}.html")
+    page = opened.page
+    page.select_option("#kg-year-from", index=page.locator("#kg-year-from option").count() - 1)
+    after = _shown_extent(page)
+    assert 0 < after["n"]
+    # What is shown fills the canvas: spread over most of its width or height, all inside.
+    assert after["x0"] >= -1 and after["x1"] <= after["w"] + 1
+    assert after["y0"] >= -1 and after["y1"] <= after["h"] + 1
+    if after["n"] > 3:
+        assert (after["x1"] - after["x0"]) > 0.5 * after["w"] or (
+            after["y1"] - after["y0"]
+        ) > 0.5 * after["h"]
+    assert not opened.errors, opened.errors
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1400, 390])
+def test_the_legend_never_covers_the_graph_and_folds(browser, default_files, width):
+    opened = open_view(browser, default_files / "lineage.html", width=width, height=844)
+    page = opened.page
+    graph = page.locator("#kg-stage").bounding_box()
+    legend = page.locator("#kg-legend-box").bounding_box()
+    overlap_x = min(graph["x"] + graph["width"], legend["x"] + legend["width"]) - max(
+        graph["x"], legend["x"]
+    )
+    overlap_y = min(graph["y"] + graph["height"], legend["y"] + legend["height"]) - max(
+        graph["y"], legend["y"]
+    )
+    assert overlap_x <= 0 or overlap_y <= 0
+    is_open = page.evaluate("document.getElementById('kg-legend-box').open")
+    assert is_open == (width > 700)  # folded on a phone
+    page.locator("#kg-legend-box > summary").click()
+    assert page.evaluate("document.getElementById('kg-legend-box').open") != is_open
+    if width == 390:
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        assert graph["height"] > 300  # the graph keeps most of the phone screen
+        screenshot(opened, "lineage-390")
+    assert not opened.errors, opened.errors
+
+
+@pytest.mark.browser
+def test_no_self_loop_is_drawn_and_overview_labels_stay_readable(browser, default_files):
+    opened = open_view(browser, default_files / "overview.html")
+    page = opened.page
+    loops = page.evaluate(
+        "Object.values(kgView.network.body.edges).filter(e => e.fromId === e.toId).length"
+    )
+    assert loops == 0
+    scale = page.evaluate("kgView.network.getScale()")
+    sizes = page.evaluate(
+        "kgView.visibleNodeIds().map(id => kgView.fontSize(id) * kgView.network.getScale())"
+    )
+    assert scale < 1 and sum(1 for s in sizes if s >= 10.5) >= 12  # the best connected
+    assert not opened.errors, opened.errors

@@ -23,13 +23,22 @@ _CELL_PAD_Y = 44.0
 _UNCATEGORISED = "Uncategorised"
 
 
+#: The column of papers whose list states no year (sorted after every year).
+_NO_YEAR = 10_000
+
+
+def _year_text(year: int) -> str:
+    return "no year" if year == _NO_YEAR else str(year)
+
+
 def build_categories(cat: Catalog) -> View:
     """Papers by category and year."""
     lanes = list(cat.categories)
     cells: dict[tuple[int, int], list[int]] = defaultdict(list)  # (lane, year) -> paper indices
     for index, paper in enumerate(cat.paper_rows):
         for lane in paper["c"] or [len(cat.categories)]:
-            cells[(lane, paper["y"])].append(index)
+            # A paper without a year goes to a last column, "no year".
+            cells[(lane, _NO_YEAR if paper["y"] is None else paper["y"])].append(index)
     if any(lane == len(cat.categories) for lane, _ in cells):
         lanes.append(_UNCATEGORISED)
     years = sorted({year for _, year in cells})
@@ -101,7 +110,8 @@ def _grid(
         top += height
     decor: JsonObj = {
         "columns": [
-            {"x": round(col_x[y] + (per_row[y] - 1) * _DX / 2, 1), "text": str(y)} for y in years
+            {"x": round(col_x[y] + (per_row[y] - 1) * _DX / 2, 1), "text": _year_text(y)}
+            for y in years
         ],
         "lanes": lane_rows,
     }
@@ -158,7 +168,7 @@ def _aggregated(
                 "id": len(rows),
                 "kind": "cell",
                 "label": f"{len(members):,}",
-                "name": f"{len(members):,} papers in {lanes[lane]}, {year}",
+                "name": f"{len(members):,} papers in {lanes[lane]}, {_year_text(year)}",
                 "pp": sorted(members),
                 "cats": [lane] if lane < named else [],
                 "x": round(years.index(year) * step_x, 1),
@@ -168,7 +178,9 @@ def _aggregated(
             }
         )
     decor: JsonObj = {
-        "columns": [{"x": round(i * step_x, 1), "text": str(y)} for i, y in enumerate(years)],
+        "columns": [
+            {"x": round(i * step_x, 1), "text": _year_text(y)} for i, y in enumerate(years)
+        ],
         "lanes": lane_rows,
     }
     return rows, [], decor
