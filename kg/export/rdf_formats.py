@@ -11,11 +11,12 @@ reader fetch a URL), and is checked in the tests against Oxigraph's and rdflib's
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 
 from kg.errors import ExportError
+from kg.graph.canonical import CanonicalTriples, canonical_triples, subject_runs
 from kg.graph.namespaces import PREFIXES
 from kg.graph.rdf import RDF_TYPE, XSD_INTEGER, Lit, Triple
 from kg.graph.store import to_oxigraph_triples
@@ -31,68 +32,6 @@ __all__ = [
     "to_turtle",
     "turtle_and_ntriples_chunks",
 ]
-
-
-def _order(triple: Triple) -> tuple[str, int, str, int, str]:
-    s, p, o = triple
-    rank = 0 if p == RDF_TYPE else 1
-    if isinstance(o, Lit):
-        return s, rank, p, 1, f"{o.value}\x00{o.datatype or ''}"
-    return s, rank, p, 0, o
-
-
-class CanonicalTriples(list[Triple]):
-    """Triples already deduplicated and in canonical order, as :func:`canonical_triples` returns them.
-
-    Passing one to several exporters sorts once instead of once per format; do not
-    mutate it.
-    """
-
-
-def canonical_triples(triples: Iterable[Triple]) -> CanonicalTriples:
-    """Deduplicated triples in a fixed order: by subject, ``rdf:type`` first, then predicate.
-
-    The order is ``sorted(set(triples), key=_order)``, reached with little extra memory
-    (at 100,000 papers a set and a sort key per triple cost gigabytes at the peak): the
-    list is sorted in place by subject alone, which compares existing strings in C,
-    then each subject's few triples by the rest of :func:`_order`, and duplicates, now
-    neighbours, are skipped.
-    """
-    if isinstance(triples, CanonicalTriples):
-        return triples
-    # Terms repeat (every subject several times, predicates and small literals throughout):
-    # keep one object per distinct term. A third less memory for the same triples.
-    shared: dict[str | Lit, str | Lit] = {}
-    share = shared.setdefault
-    items: list[Triple] = [(share(s, s), share(p, p), share(o, o)) for s, p, o in triples]  # type: ignore[misc]
-    del shared, share
-    items.sort(key=_subject)
-    out = CanonicalTriples()
-    for _, start, end in subject_runs(items):
-        group = sorted(items[start:end], key=_order)
-        out.append(group[0])
-        out.extend(t for t, before in zip(group[1:], group, strict=False) if t != before)
-    return out
-
-
-def _subject(triple: Triple) -> str:
-    return triple[0]
-
-
-def subject_runs(triples: Sequence[Triple]) -> Iterator[tuple[str, int, int]]:
-    """``(subject, start, end)`` of each run of one subject in ``triples`` (grouped by subject).
-
-    >>> list(subject_runs([("a", "p", "x"), ("a", "q", "y"), ("b", "p", "x")]))
-    [('a', 0, 2), ('b', 2, 3)]
-    """
-    start, total = 0, len(triples)
-    while start < total:
-        subject = triples[start][0]
-        end = start + 1
-        while end < total and triples[end][0] == subject:
-            end += 1
-        yield subject, start, end
-        start = end
 
 
 def to_ntriples(triples: Iterable[Triple]) -> bytes:

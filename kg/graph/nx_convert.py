@@ -19,7 +19,7 @@ from typing import Any
 
 import networkx as nx
 
-from kg.export.rdf_formats import canonical_triples, subject_runs
+from kg.graph.canonical import canonical_triples, subject_runs
 from kg.graph.namespaces import LKG, PREFIXES
 from kg.graph.rdf import RDF_TYPE, RDFS_LABEL, XSD_INTEGER, Lit, Triple
 
