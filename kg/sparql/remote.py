@@ -11,9 +11,12 @@ Fuseki, GraphDB and any other SPARQL 1.1 store:
 
 The client is careful with what it talks to: http(s) URLs only, redirects are reported
 rather than followed (a POST is never replayed to another host), every request has a
-timeout, and responses are read up to a size cap. Credentials, when a store needs them,
-come from the environment (``KG_ENDPOINT_USER``, ``KG_ENDPOINT_PASSWORD``), never from
-the command line.
+deadline for the whole exchange (a server dribbling one byte at a time is cut off at
+it), and responses are read up to a size cap. Credentials, when a store needs them,
+come from the environment (``KG_ENDPOINT_USER``, ``KG_ENDPOINT_PASSWORD``) or the URL's
+``user:password@``; they are never shown: URLs in messages lose their user info, and
+what a server says is cut to 500 printable characters, with control characters
+(terminal escape sequences) escaped and any echo of the credentials masked.
 
 The protocol has no way to send bindings, so parameters travel in a ``VALUES`` block
 (:func:`with_values`), first inside the WHERE group when possible (else after the
@@ -27,14 +30,17 @@ rules of :mod:`kg.sparql.queries` this gives the same rows as binding locally.
 from __future__ import annotations
 
 import base64
+import http.client
 import os
 import re
-import urllib.error
+import socket
+import threading
+import time
+import unicodedata
 import urllib.parse
-import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import IO, Any, NoReturn
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -53,7 +59,9 @@ __all__ = [
     "PushReport",
     "RemoteError",
     "push_graph",
+    "printable",
     "query_endpoint",
+    "redact",
     "with_prefixes",
     "with_values",
 ]
@@ -85,55 +93,134 @@ class PushReport:
     status: int
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(
-        self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str
-    ) -> NoReturn:
-        raise RemoteError(
-            f"{req.full_url} redirects ({code}) to {newurl}; use that URL if you trust it"
-        )
-
-
-_OPENER = urllib.request.build_opener(_NoRedirect)
-
-
 def _check_url(url: str) -> None:
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise RemoteError(f"{url!r} is not an http(s) URL of a SPARQL service")
+        raise RemoteError(f"{redact(url)!r} is not an http(s) URL of a SPARQL service")
 
 
-def _auth_headers() -> dict[str, str]:
+def redact(url: str) -> str:
+    """``url`` without its ``user:password@`` part (shown as ``***@``)."""
+    parts = urllib.parse.urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urllib.parse.urlunsplit(parts._replace(netloc="***@" + parts.netloc.rpartition("@")[2]))
+
+
+def _credentials(url: str) -> tuple[str, str] | None:
+    parts = urllib.parse.urlsplit(url)
+    if parts.username is not None:
+        return urllib.parse.unquote(parts.username), urllib.parse.unquote(parts.password or "")
     user = os.environ.get("KG_ENDPOINT_USER")
-    if not user:
+    return (user, os.environ.get("KG_ENDPOINT_PASSWORD", "")) if user else None
+
+
+def _auth_headers(credentials: tuple[str, str] | None) -> dict[str, str]:
+    if credentials is None:
         return {}
-    token = f"{user}:{os.environ.get('KG_ENDPOINT_PASSWORD', '')}".encode()
+    token = ":".join(credentials).encode()
     return {"Authorization": "Basic " + base64.b64encode(token).decode("ascii")}
 
 
-def _read(response: IO[bytes]) -> bytes:
-    data = response.read(MAX_RESPONSE_BYTES + 1)
-    if len(data) > MAX_RESPONSE_BYTES:
-        raise RemoteError(
-            f"the response is larger than {MAX_RESPONSE_BYTES // (1024 * 1024)} MiB; add a LIMIT"
-        )
-    return data
+#: Most characters of a server's own words shown in a message.
+MAX_SHOWN = 500
 
 
-def _send(request: urllib.request.Request, *, timeout: float) -> tuple[int, str, bytes]:
-    for key, value in _auth_headers().items():
-        request.add_header(key, value)
+def printable(text: str, *, secrets: tuple[str, ...] = (), limit: int = MAX_SHOWN) -> str:
+    """What a server sent, safe to print: secrets masked, control characters escaped, cut.
+
+    Control, format (bidi, zero-width) and other invisible characters are written as
+    ``\\xNN``/``\\uNNNN``, so no terminal escape sequence reaches the terminal.
+    """
+    for secret in sorted((s for s in secrets if len(s) >= 3), key=len, reverse=True):
+        text = text.replace(secret, "***")
+    shown = "".join(
+        ch
+        if ch == " " or unicodedata.category(ch)[0] not in "CZ"
+        else (f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
+        for ch in " ".join(text.split())[: limit + 1]
+    )
+    return shown[:limit] + "…" if len(shown) > limit else shown
+
+
+def _secrets(credentials: tuple[str, str] | None, headers: Mapping[str, str]) -> tuple[str, ...]:
+    if credentials is None:
+        return ()
+    token = headers.get("Authorization", "").removeprefix("Basic ")
+    return (":".join(credentials), credentials[1], token, urllib.parse.quote(credentials[1]))
+
+
+def _read(response: http.client.HTTPResponse) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := response.read1(65536):
+        size += len(chunk)
+        if size > MAX_RESPONSE_BYTES:
+            raise RemoteError(
+                f"the response is larger than {MAX_RESPONSE_BYTES // (1024 * 1024)} MiB; add a LIMIT"
+            )
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _send(
+    method: str, url: str, body: bytes, headers: dict[str, str], *, timeout: float
+) -> tuple[int, str, bytes]:
+    """One request, within ``timeout`` seconds in all (connect, send, every byte of the answer)."""
+    parts = urllib.parse.urlsplit(url)
+    shown = redact(url)
+    credentials = _credentials(url)
+    headers = {**headers, **_auth_headers(credentials)}
+    secrets = _secrets(credentials, headers)
+    kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
     try:
-        with _OPENER.open(request, timeout=timeout) as response:
-            return response.status, response.headers.get("Content-Type", ""), _read(response)
-    except urllib.error.HTTPError as err:
-        body = err.read(2000).decode("utf-8", "replace").strip()
-        detail = f": {body}" if body else ""
-        raise RemoteError(f"{request.full_url} answered {err.code} {err.reason}{detail}") from err
-    except urllib.error.URLError as err:
-        raise RemoteError(f"cannot reach {request.full_url}: {err.reason}") from err
-    except TimeoutError as err:
-        raise RemoteError(f"{request.full_url} did not answer within {timeout:g} s") from err
+        conn = kind(parts.hostname or "", parts.port, timeout=timeout)
+    except ValueError as err:
+        raise RemoteError(f"{shown!r} is not a valid URL: {err}") from err
+    expired = threading.Event()
+    started = time.monotonic()
+    sockets: list[socket.socket] = []
+
+    def cut_off() -> None:
+        expired.set()
+        for sock in sockets:  # (http.client drops conn.sock once an HTTP/1.0 answer begins)
+            try:
+                sock.shutdown(socket.SHUT_RDWR)  # any read or write in progress ends now
+            except OSError:
+                pass
+
+    watchdog = threading.Timer(timeout, cut_off)
+    watchdog.daemon = True
+    path = urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query, ""))
+    try:
+        conn.connect()  # bounded by the timeout itself
+        sockets.append(conn.sock)
+        watchdog.interval = max(timeout - (time.monotonic() - started), 0.0)
+        watchdog.start()
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        data = _read(response)
+    except (OSError, http.client.HTTPException) as err:
+        if expired.is_set():
+            raise RemoteError(f"{shown} did not answer within {timeout:g} s") from None
+        reason = printable(str(err), secrets=secrets)
+        raise RemoteError(f"cannot reach {shown}: {reason}") from None
+    finally:
+        watchdog.cancel()
+        conn.close()
+    if expired.is_set():
+        raise RemoteError(f"{shown} did not answer within {timeout:g} s")
+    status = response.status
+    if 300 <= status < 400:
+        target = printable(response.headers.get("Location", "?"), secrets=secrets)
+        raise RemoteError(
+            f"{shown} redirects ({status}) to {redact(target)}; use that URL if you trust it"
+        )
+    if status >= 400:
+        said = printable(data.decode("utf-8", "replace"), secrets=secrets)
+        reason = printable(response.reason or "", secrets=secrets)
+        raise RemoteError(f"{shown} answered {status} {reason}{': ' + said if said else ''}")
+    return status, response.headers.get("Content-Type", ""), data
 
 
 def with_prefixes(text: str) -> str:
@@ -289,10 +376,8 @@ def query_endpoint(
     check_query(text, allow_dataset=True)
     text = with_values(with_prefixes(text), bindings or {})
     body = urllib.parse.urlencode({"query": text}).encode("utf-8")
-    request = urllib.request.Request(url, data=body, method="POST")
-    request.add_header("Content-Type", "application/x-www-form-urlencoded")
-    request.add_header("Accept", _ACCEPT)
-    _, content_type, data = _send(request, timeout=timeout)
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": _ACCEPT}
+    _, content_type, data = _send("POST", url, body, headers, timeout=timeout)
     media = content_type.split(";")[0].strip().lower()
     results_format = ox.QueryResultsFormat.from_media_type(media) if media else None
     try:
@@ -306,9 +391,10 @@ def query_endpoint(
         ):
             return QueryResult(triples=list(ox.parse(data, format=rdf_format)))
     except SyntaxError as err:
-        raise RemoteError(f"{url} sent malformed {media}: {err}") from err
+        raise RemoteError(f"{redact(url)} sent malformed {printable(media)}: {err}") from err
     raise RemoteError(
-        f"{url} answered with {media or 'no content type'}, not SPARQL results or RDF"
+        f"{redact(url)} answered with {printable(media) or 'no content type'},"
+        " not SPARQL results or RDF"
     )
 
 
@@ -328,7 +414,7 @@ def push_graph(
         ntriples: The graph, as N-Triples (checked with Oxigraph's strict parser first).
         graph: A named graph IRI; ``None`` loads into the default graph.
         replace: Replace the graph's content (``PUT``) rather than add to it (``POST``).
-        timeout: Seconds to wait on the network.
+        timeout: Seconds the whole request may take (connect, send, answer).
 
     Raises:
         RemoteError: the data does not parse, or the store cannot be reached or refuses.
@@ -345,7 +431,6 @@ def push_graph(
         raise RemoteError(f"the data to push is not valid N-Triples: {err}") from err
     query = urllib.parse.urlencode({"graph": graph}) if graph is not None else "default"
     target = f"{url}{'&' if '?' in url else '?'}{query}"
-    request = urllib.request.Request(target, data=ntriples, method="PUT" if replace else "POST")
-    request.add_header("Content-Type", "application/n-triples")
-    status, _, _ = _send(request, timeout=timeout)
-    return PushReport(target=target, triples=count, bytes=len(ntriples), status=status)
+    headers = {"Content-Type": "application/n-triples"}
+    status, _, _ = _send("PUT" if replace else "POST", target, ntriples, headers, timeout=timeout)
+    return PushReport(target=redact(target), triples=count, bytes=len(ntriples), status=status)
