@@ -269,7 +269,8 @@ def _broken_links(pieces: list[Piece], context: EntryContext) -> Iterator[Diagno
 def _read_one(
     pieces: list[Piece], candidate: Candidate, context: EntryContext
 ) -> tuple[Reading, str | None]:
-    reading = recognise(pieces, line=_line_of(pieces, candidate.line), columns=candidate.columns)
+    line = candidate.line if candidate.kind == "row" else _line_of(pieces, candidate.line)
+    reading = recognise(pieces, line=line, columns=candidate.columns)
     return reading, _judge(reading)
 
 

@@ -39,7 +39,7 @@ from kg.urls import InvalidUrlError, normalise_url
 __all__ = ["Reading", "column_roles", "recognise"]
 
 _COLUMN_WORDS = {
-    "title": {"title", "paper", "papers", "article", "publication title", "paper title"},
+    "title": {"title", "paper", "papers", "article", "content", "reading", "readings"},
     "name": {"name", "model", "method", "methods", "abbr", "abbreviation", "approach",
              "system", "agent", "framework", "short", "nickname", "project"},
     "authors": {"author", "authors", "people", "writers"},
@@ -52,7 +52,7 @@ _EMOJI = re.compile(
     r"[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200d]|:[a-z0-9_+\-]+:", re.I
 )
 _TRIM = " \t.,;:|–—-•·*_~\"“”'’`[](){}<>\u2003\u2002\u00a0"
-_STRONG_TITLE = {"table", "bold-link", "quoted", "link", "bold"}
+_IN_TEXT = {"quoted", "text", "italic"}  # title cues that leave the rest of their unit
 
 
 @dataclass
@@ -126,7 +126,8 @@ class _Choice:
 
 
 def _fields(text: str) -> list[str]:
-    return [f for f in re.split(r"\s*\|\s*|\s+[-–—]\s+|\u2003|\t", text) if f.strip(_TRIM)]
+    parts = re.split(r"\s*\|\s*|\s+[-–—]\s+|\u2003|\t|\s+by\s+(?=[A-Z])", text)
+    return [f for f in parts if f.strip(_TRIM)]
 
 
 def _title_choices(units: list[Unit]) -> list[_Choice]:
@@ -192,25 +193,24 @@ def _pick_title(units: list[Unit]) -> _Choice | None:
     return best
 
 
+def _cut_out(unit: Unit, title: str) -> None:
+    """Take the title (and its quotes) out of the text it was found in; keep the rest."""
+    words = [re.escape(w) for w in title.split()]
+    pattern = r"[\"“”„]?\s*" + r"[\s\W]*".join(words) + r"[.。]?\s*[\"“”]?"
+    unit.text = re.sub(pattern, " | ", unit.text, count=1)
+
+
 def _author_choice(units: list[Unit], title: _Choice | None) -> tuple[int, str] | None:
     start = title.unit if title is not None else -1
-    ordered = [i for i in range(len(units)) if i > start] + [
-        i for i in range(len(units)) if i < start
-    ]
+    ordered = [i for i in range(len(units)) if i > start]
+    ordered += [i for i in range(len(units)) if i <= start]
     for i in ordered:
         u = units[i]
-        if (
-            u.kind != "text"
-            or u.meta
-            or u.code
-            or (title is not None and i == title.unit and title.cue != "quoted")
-        ):
+        if u.kind != "text" or u.meta or u.code:
             continue
-        text = u.text
-        if title is not None and i == title.unit:  # citation style: names before the quote
-            text = text.split(title.text[:10], 1)[0]
-            text = re.sub(r"[\"“”„]\s*$", "", text.strip())
-        for part in _fields(text):
+        if title is not None and i == title.unit and title.cue not in _IN_TEXT:
+            continue
+        for part in _fields(u.text):
             part = re.sub(r"^\s*[,.;:)]+\s*", "", part)
             part = re.sub(r"^(?:by|authors?:?)\s+", "", part.strip(), flags=re.I)
             candidate = _author_prefix(part)
@@ -220,18 +220,30 @@ def _author_choice(units: list[Unit], title: _Choice | None) -> tuple[int, str] 
 
 
 def _author_prefix(text: str) -> str | None:
-    """The longest start of ``text`` that is a name run (the rest is venue and year)."""
+    """The longest start of ``text`` that is a name run (the rest is venue and year).
+
+    A run of names only is preferred to a longer run with a stray part, so that ``A, B.
+    ICML 2018`` stops before the venue.
+    """
     text = text.strip(_TRIM)
     if not text or not any(c.isalpha() for c in text):
         return None
     cuts = [m.start() for m in re.finditer(r"\.\s+(?=\S)", text)] + [len(text)]
+    heads = []
     for cut in reversed(cuts):
-        head = text[:cut].strip()
-        if not head or _words(head) > 400:
-            continue
-        rest = text[cut:].strip(_TRIM)
-        if name_score(head) >= 0.75 and (not rest or read_venue_year(rest, strict=False)):
-            return head
+        head, rest = text[:cut].strip(), text[cut:].strip(_TRIM)
+        bare = re.sub(r"\.{3}\s*\d+\s+hidden\s*\.{3}", " and ", head)
+        if head and not any(c.isdigit() for c in bare) and _words(head) <= 400:
+            if (
+                not rest
+                or read_venue_year(rest, strict=False)
+                or not any(c.isalpha() for c in rest)
+            ):
+                heads.append(head)
+    for threshold in (1.0, 0.75):
+        for head in heads:
+            if name_score(head) >= threshold:
+                return head
     return None
 
 
@@ -324,6 +336,7 @@ def _table(
         if role:
             by_role.setdefault(role, []).append(i)
     title = None
+    rest = VenueYear()
     for role in ("title", "name"):
         cell = [i for i in by_role.get(role, []) if units[i].kind != "break"]
         first_line: list[int] = []
@@ -340,7 +353,11 @@ def _table(
             for i in first_line
             if units[i].kind == "text" and not units[i].code and not units[i].meta
         ]
-        text = _clean_title(" ".join(units[i].text for i in (named or texts)))
+        raw = " ".join(units[i].text for i in (named or texts))
+        text = _clean_title(raw)
+        if quoted := _QUOTED.search(raw):  # ["Title", VLDB 20](slides) in a schedule
+            text = _clean_title(quoted.group(1))
+            rest = read_venue_year(raw[: quoted.start()] + " " + raw[quoted.end() :], strict=False)
         if text and any(c.isalpha() for c in text) and cell:
             title = _Choice("table", text, (named or texts)[0], 100)
             break
@@ -358,7 +375,7 @@ def _table(
             reading = read_venue_year(text, strict=False)
             year, month, _ = read_date(text)
             venue = _fill(_fill(venue, reading), VenueYear(year=year, month=month))
-    return title, authors, venue
+    return title, authors, _fill(venue, rest)
 
 
 def recognise(pieces: list[Piece], *, line: int, columns: Sequence[str] = ()) -> Reading:
@@ -378,7 +395,12 @@ def recognise(pieces: list[Piece], *, line: int, columns: Sequence[str] = ()) ->
         before = [u for u in units[: title.unit] if u.kind == "text" and u.bold and not u.meta]
         if before and title.cue in {"bold-link", "link"}:
             reading.label_before = _clean_title(" ".join(u.text for u in before)) or None
-    taken = {title.unit} if title is not None else set()
+    taken: set[int] = set()
+    if title is not None:
+        if title.cue in _IN_TEXT and title.unit < len(units):
+            _cut_out(units[title.unit], title.text)
+        else:
+            taken.add(title.unit)
     if table_authors is not None:
         run = read_authors(table_authors)
         reading.authors, reading.truncated = run.names, run.truncated
@@ -386,8 +408,7 @@ def recognise(pieces: list[Piece], *, line: int, columns: Sequence[str] = ()) ->
         index, text = found
         run = read_authors(text)
         reading.authors, reading.truncated = run.names, run.truncated
-        if title is None or index != title.unit:
-            taken.add(index)
+        units[index].text = units[index].text.replace(text, " | ", 1)
     meta = _merge_meta(metas)
     rest = _venue_from_units(units, taken)
     venue = meta if meta.venue else (table_venue if table_venue.venue else rest)

@@ -23,6 +23,7 @@ class HtmlRow:
 
     line: int
     cells: list[list[Piece]] = field(default_factory=list)
+    spans: list[int] = field(default_factory=list)
     header: bool = False
 
 
@@ -58,6 +59,8 @@ class _TableFeeder(HtmlFeeder):
                 self.row.header = True
             self.builder = PieceBuilder(self._line(), cell=len(self.row.cells))
             self.row.cells.append(self.builder.pieces)
+            span = dict(attrs).get("colspan") or "1"
+            self.row.spans.append(int(span) if span.isdigit() and 0 < int(span) <= 50 else 1)
         else:
             super().handle_starttag(tag, attrs)
 
@@ -81,15 +84,26 @@ def read_html_tables(html: str, *, line: int) -> HtmlTables:
     found = HtmlTables(loose=feeder.loose.pieces)
     columns: tuple[str, ...] = ()
     previous_header = False
-    for row in feeder.rows:
-        if row.header or _all_bold(row):
+    for number, row in enumerate(feeder.rows):
+        if row.header or _all_bold(row) or (number == 0 and _plain_labels(row)):
             if not previous_header:  # the first of several header rows names the columns
-                columns = tuple(plain_text(cell) for cell in row.cells)
+                columns = tuple(
+                    name
+                    for cell, span in zip(row.cells, row.spans, strict=True)
+                    for name in [plain_text(cell)] * span
+                )
             previous_header = True
         elif any(plain_text(cell) for cell in row.cells):
             found.rows.append((row, columns))
             previous_header = False
     return found
+
+
+def _plain_labels(row: HtmlRow) -> bool:
+    """A first row of short, unlinked cells is a header row written with plain ``<td>``."""
+    cells = [plain_text(cell) for cell in row.cells]
+    linked = any(p.href is not None for cell in row.cells for p in cell)
+    return not linked and all(len(c.split()) <= 4 for c in cells) and sum(map(bool, cells)) >= 2
 
 
 def _all_bold(row: HtmlRow) -> bool:

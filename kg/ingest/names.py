@@ -74,6 +74,11 @@ def looks_like_name(text: str) -> bool:
             continue
         if not (_WORD.match(word) or _is_initials(word)):
             return False
+        letters = bare.replace("-", "")
+        if len(letters) >= 3 and letters.isupper() and not _is_initials(word):
+            return False  # ICML, NeurIPS-style acronyms are venues, not people
+        if word.endswith(".") and len(bare) > 2 and bare not in {"Jr", "Sr", "St"}:
+            return False  # "Marco. ICML": a sentence ends inside the run
         if bare[:1].isupper() or not bare[:1].isalpha() or not bare[:1].islower():
             capitalised += 1
     return capitalised >= 1
@@ -88,7 +93,8 @@ def _split(text: str) -> tuple[list[str], bool]:
     if len(parts) >= 2 and len(parts) % 2 == 0 and "," in text and " and " not in text:
         pairs = list(zip(parts[::2], parts[1::2], strict=True))
         if all(len(last.split()) == 1 and len(first.split()) <= 3 for last, first in pairs) and all(
-            len(first.strip(".")) > 2 and not _is_initials(first) for _, first in pairs
+            (len(first.strip(".")) > 2 and not _is_initials(first)) or first.endswith(".")
+            for _, first in pairs
         ):
             return [f"{first} {last}" for last, first in pairs], True
     if len(parts) >= 2 and len(parts[0].split()) == 1 and 1 <= len(parts[1].split()) <= 2:

@@ -57,19 +57,95 @@ _TRACKS = {
     "industry": "Industry",
     "tutorial": "Tutorial",
 }
+# Words that make a phrase a venue on their own ("Journal of ...", "Proceedings of ..."),
+# and words that do so only in a short phrase ("Nature Methods", "ACM Computing Surveys").
 _VENUE_WORDS = {
-    "conference", "conf", "journal", "transactions", "trans", "proceedings", "proc",
-    "workshop", "symposium", "letters", "review", "reviews", "magazine", "preprint",
-    "arxiv", "corr", "biorxiv", "medrxiv", "chemrxiv", "ssrn", "annual", "international",
-    "findings", "ieee", "acm", "springer", "elsevier", "nature", "science", "cell",
-    "advances", "neural", "computing", "computer", "intelligence", "society", "bulletin",
-    "communications", "frontiers", "plos", "bmc", "access", "survey", "surveys", "j",
-    "bioinformatics", "genome", "nucleic", "acids", "research", "methods", "biology",
-    "medicine", "systems", "engineering", "quarterly", "congress", "forum", "meeting",
-    "colloquium", "summit", "challenge", "track", "school", "lecture", "notes", "thesis",
-    "dissertation", "report", "book", "chapter", "press", "interspeech", "icassp",
-    "openreview", "tpami", "tkde", "tnnls", "tip", "tog", "tmlr", "jmlr", "pmlr",
-}  # fmt: skip
+    "conference",
+    "conf",
+    "journal",
+    "transactions",
+    "trans",
+    "proceedings",
+    "proc",
+    "workshop",
+    "workshops",
+    "symposium",
+    "letters",
+    "magazine",
+    "preprint",
+    "arxiv",
+    "corr",
+    "biorxiv",
+    "medrxiv",
+    "chemrxiv",
+    "ssrn",
+    "findings",
+    "ieee",
+    "acm",
+    "springer",
+    "elsevier",
+    "congress",
+    "colloquium",
+    "thesis",
+    "dissertation",
+    "interspeech",
+    "icassp",
+    "openreview",
+    "tpami",
+    "tkde",
+    "tnnls",
+    "tip",
+    "tog",
+    "tmlr",
+    "jmlr",
+    "pmlr",
+    "j",
+}
+_SHORT_VENUE_WORDS = {
+    "nature",
+    "science",
+    "cell",
+    "review",
+    "reviews",
+    "survey",
+    "surveys",
+    "advances",
+    "bulletin",
+    "communications",
+    "frontiers",
+    "plos",
+    "bmc",
+    "access",
+    "bioinformatics",
+    "genome",
+    "nucleic",
+    "acids",
+    "research",
+    "methods",
+    "biology",
+    "medicine",
+    "systems",
+    "engineering",
+    "quarterly",
+    "forum",
+    "meeting",
+    "summit",
+    "challenge",
+    "track",
+    "annual",
+    "international",
+    "society",
+    "computing",
+    "intelligence",
+    "report",
+    "press",
+    "book",
+    "chapter",
+    "lecture",
+    "notes",
+    "neural",
+    "computer",
+}
 _NOT_VENUES = {
     "github", "repo", "repository", "code", "blog", "website", "homepage", "project",
     "paper", "pdf", "link", "huggingface", "hugging face", "dataset", "model", "demo",
@@ -83,6 +159,7 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _SHORT_YEAR = re.compile(
     r"(?:(?<=[A-Za-z\s(\[])['’‘`](\d\d)(?!\d)|(?<![\d.])(\d\d)['’](?!\w)|(?<=[A-Za-z])(\d\d)(?!\d))"
 )
+_BARE_SHORT_YEAR = re.compile(r"^(.*[A-Za-z])[\s,]+(\d\d)\W*$")
 _MONTH_WORD = re.compile(
     r"\b(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?\b", re.I
 )
@@ -151,8 +228,10 @@ def looks_like_venue(text: str, *, acronyms: bool = True) -> bool:
         return False
     if is_known_venue(text):
         return True
+    if ":" in text and len(words) > 4:  # "Title: Subtitle" is a title
+        return False
     folded = {w.casefold().strip("-") for w in words}
-    if folded & _VENUE_WORDS:
+    if folded & _VENUE_WORDS or (len(words) <= 4 and folded & _SHORT_VENUE_WORDS):
         return True
     if not acronyms:
         return False
@@ -178,6 +257,8 @@ def read_venue_year(text: str, *, strict: bool = True, acronyms: bool = True) ->
     VenueYear(venue=None, venue_as_written=None, track=None, presentation=None, year=None, month=None, correction=None)
     """
     year, month, rest = read_date(_CCF.sub(" ", text))
+    if year is None and (bare := _BARE_SHORT_YEAR.match(rest)) and looks_like_venue(bare.group(1)):
+        year, rest = _expand(bare.group(2)), bare.group(1)  # "ICDCS 13", "VLDB 20"
     rest = re.sub(r"[\[\](){}*_|]+", " ", rest)
     rest = " ".join(rest.split()).strip(" ,.;:-–—/'’`\"")
     if not rest:
