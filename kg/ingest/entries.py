@@ -122,13 +122,7 @@ def _judge(reading: Reading) -> str | None:
     if not reading.title:
         return "no title found"
     kinds = {kind for kind, _, _ in reading.links}
-    strong = reading.primary or reading.arxiv_id or reading.doi or reading.authors
-    if strong and not (
-        reading.primary is None
-        and not reading.authors
-        and kinds <= {LinkKind.CODE}
-        and not reading.venue.venue
-    ):
+    if reading.paper_link or reading.arxiv_id or reading.doi or reading.authors:
         return None
     if reading.venue.venue and reading.title_cue in _STRONG_CUES:
         return None

@@ -69,6 +69,7 @@ class Reading:
     month: int | None = None
     links: list[tuple[LinkKind, str, str]] = field(default_factory=list)
     primary: str | None = None
+    paper_link: str | None = None
     arxiv_id: str | None = None
     doi: str | None = None
     label_before: str | None = None
@@ -113,7 +114,7 @@ def _words(text: str) -> int:
 
 
 def _is_venue_text(text: str) -> bool:
-    reading = read_venue_year(text, strict=True)
+    reading = read_venue_year(text, strict=True, acronyms=False)
     return reading.venue is not None and _words(text) <= 10
 
 
@@ -132,6 +133,14 @@ def _fields(text: str) -> list[str]:
 
 def _title_choices(units: list[Unit]) -> list[_Choice]:
     choices: list[_Choice] = []
+    first_content = next(
+        (
+            i
+            for i, u in enumerate(units)
+            if u.kind != "break" and not u.meta and u.text.strip(_TRIM)
+        ),
+        -1,
+    )
     for i, u in enumerate(units):
         if u.kind == "break" or u.meta:
             continue
@@ -139,7 +148,7 @@ def _title_choices(units: list[Unit]) -> list[_Choice]:
         if not text or not any(c.isalpha() for c in text):
             continue
         if u.kind == "link":
-            if is_generic_label(u.text) or (u.images and not text):
+            if is_generic_label(u.text) or u.image_only:
                 continue
             if _is_venue_text(text) and not u.bold:
                 continue
@@ -162,9 +171,11 @@ def _title_choices(units: list[Unit]) -> list[_Choice]:
                 if not _is_venue_text(text):
                     choices.append(_Choice("bold", text, i, 80))
             continue
-        for part in _fields(u.text):
+        for number, part in enumerate(_fields(u.text)):
             cleaned = _clean_title(part)
             if _words(cleaned) < 3 and not (u.italic and _words(cleaned) >= 2):
+                if i == first_content and number == 0 and not u.italic and 0 < _words(cleaned) <= 3:
+                    choices.append(_Choice("name", cleaned, i, 20))  # "- Llama [[paper]](..)"
                 continue
             if name_score(cleaned) >= 0.6 or _is_venue_text(cleaned):
                 continue
@@ -280,6 +291,8 @@ def _links(units: list[Unit], title: _Choice | None, reading: Reading) -> None:
         )
         if reading.primary is None and (is_title or paperish) and kind != LinkKind.CODE:
             reading.primary = url
+        if reading.paper_link is None and paperish:
+            reading.paper_link = url
 
 
 def _fill(a: VenueYear, b: VenueYear) -> VenueYear:

@@ -20,7 +20,7 @@ from kg.ingest.venue_year import VenueYear, read_venue_year
 
 __all__ = ["Meta", "Unit", "extract_meta", "units_of"]
 
-_GROUP = re.compile(r"\[([^\[\]\n]{1,80})\]|\(([^()\n]{1,80})\)|【([^【】\n]{1,80})】")
+_GROUP = re.compile(r"\[([^\[\]\n]{1,80})\]|[(（]([^()（）\n]{1,80})[)）]|【([^【】\n]{1,80})】")
 _LEAD_DATE = re.compile(r"^\s*((?:19|20)\d\d(?:\s?[-/.]\s?\d{1,2})?)(?!\d)(?:\s*[|:,\-–—]\s*|\s+)")
 _BADGE_LABELS = re.compile(
     r"^(?:conference|venue|published|publication|pub|journal|accepted|accept|status)\s+", re.I
@@ -41,6 +41,7 @@ class Unit:
     images: list[str] = field(default_factory=list)
     cell: int = -1
     meta: bool = False  # wholly a venue/date badge
+    image_only: bool = False  # a link made of images alone (a badge or an icon)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +60,7 @@ def _image_text(piece: Piece) -> str:
 def units_of(pieces: list[Piece]) -> list[Unit]:
     """Group pieces into units: one per link, per styled run, per image, per break."""
     units: list[Unit] = []
+    worded: set[int] = set()  # link units with words of their own (not only images)
     last_link = -1
     for piece in pieces:
         if piece.brk:
@@ -79,6 +81,9 @@ def units_of(pieces: list[Piece]) -> list[Unit]:
                 units.append(unit)
             if piece.image is not None:
                 unit.images.append(piece.image)
+            elif piece.text.strip():
+                worded.add(id(unit))
+            unit.image_only = bool(unit.images) and id(unit) not in worded
             last_link = piece.link
             continue
         last_link = -1

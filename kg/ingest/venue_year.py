@@ -259,7 +259,8 @@ def read_venue_year(text: str, *, strict: bool = True, acronyms: bool = True) ->
     year, month, rest = read_date(_CCF.sub(" ", text))
     if year is None and (bare := _BARE_SHORT_YEAR.match(rest)) and looks_like_venue(bare.group(1)):
         year, rest = _expand(bare.group(2)), bare.group(1)  # "ICDCS 13", "VLDB 20"
-    rest = re.sub(r"[\[\](){}*_|]+", " ", rest)
+    rest = re.sub(r"[\[\](){}（）*_|]+", " ", rest)
+    rest = re.sub(r"\b(?:none|n/a|tbd|todo|null)\b", " ", rest, flags=re.I)
     rest = " ".join(rest.split()).strip(" ,.;:-–—/'’`\"")
     if not rest:
         return VenueYear(year=year, month=month)
