@@ -88,6 +88,8 @@ class FolderLock:
             if _same_file(fd, self.path):
                 self._fd = fd
                 self.previous = _read_record(fd)
+                # Keep what a killed holder left until the new holder has cleaned it up.
+                self.record(**{k: v for k, v in self.previous.items() if k != "pid"})
                 return
             os.close(fd)  # deleted or replaced while we waited: lock the current one
 
