@@ -1,6 +1,9 @@
 """SPARQL over the graph: local queries, the canned library, an endpoint, remote stores.
 
-- :mod:`kg.sparql.query`: checking and running a query on Oxigraph or rdflib, result formats.
+- :mod:`kg.sparql.query`: the face of the three below (``run_query``, ``format_result``, ...).
+- :mod:`kg.sparql.check`: parsing a query, its canonical text, and what is refused.
+- :mod:`kg.sparql.run`: running it on Oxigraph or rdflib; loading an export into a store.
+- :mod:`kg.sparql.results`: :class:`~kg.sparql.results.QueryResult` and the result formats.
 - :mod:`kg.sparql.queries`: the canned ``.rq`` library and safe parameter binding.
 - :mod:`kg.sparql.endpoint` / :mod:`kg.sparql.endpoint_worker`: the read-only HTTP endpoint.
 - :mod:`kg.sparql.remote`: pushing to and querying remote SPARQL 1.1 stores.
