@@ -32,6 +32,14 @@ Event = Paper | Skip | Diagnostic | int
 _STRONG_CUES = {"table", "bold-link", "quoted", "link", "bold"}
 _BROKEN_LINK = re.compile(r"\[+[^\[\]\n]*\]+\([^)\n]*\)?")
 _THIS_YEAR = datetime.date.today().year
+#: A title that links to one of these is no paper unless the entry also links one.
+_NOT_PAPER_KINDS = {
+    LinkKind.CODE: "repository or tool (code link only)",
+    LinkKind.DATASET: "dataset or model page without a paper",
+    LinkKind.MODEL: "dataset or model page without a paper",
+    LinkKind.BLOG: "blog post or video",
+    LinkKind.VIDEO: "blog post or video",
+}
 
 
 @dataclass
@@ -122,10 +130,16 @@ def _judge(reading: Reading) -> str | None:
     if not reading.title:
         return "no title found"
     kinds = {kind for kind, _, _ in reading.links}
-    if reading.paper_link or reading.arxiv_id or reading.doi or reading.authors:
+    if reading.paper_link or reading.arxiv_id or reading.doi:
+        return None
+    if reading.authors and reading.title_link_kind not in _NOT_PAPER_KINDS:
         return None
     if reading.venue.venue and reading.title_cue in _STRONG_CUES:
         return None
+    if reading.title_link_kind in _NOT_PAPER_KINDS and not (
+        reading.paper_link or reading.arxiv_id or reading.doi
+    ):
+        return _NOT_PAPER_KINDS[reading.title_link_kind]
     if kinds and kinds <= {LinkKind.CODE}:
         return "repository or tool (code link only)"
     if kinds and kinds <= {LinkKind.DATASET, LinkKind.MODEL, LinkKind.CODE}:

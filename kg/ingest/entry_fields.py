@@ -70,6 +70,7 @@ class Reading:
     links: list[tuple[LinkKind, str, str]] = field(default_factory=list)
     primary: str | None = None
     paper_link: str | None = None
+    title_link_kind: LinkKind | None = None
     arxiv_id: str | None = None
     doi: str | None = None
     label_before: str | None = None
@@ -141,9 +142,14 @@ def _title_choices(units: list[Unit]) -> list[_Choice]:
         ),
         -1,
     )
+    line = 0
     for i, u in enumerate(units):
-        if u.kind == "break" or u.meta:
+        if u.kind == "break":
+            line += 1 if i > first_content >= 0 else 0
             continue
+        if u.meta:
+            continue
+        later = 45 if line else 0  # plain text on a later line is a description, not a title
         text = _clean_title(u.text)
         if not text or not any(c.isalpha() for c in text):
             continue
@@ -181,9 +187,9 @@ def _title_choices(units: list[Unit]) -> list[_Choice]:
                 continue
             if u.italic:
                 if _words(cleaned) >= 4:
-                    choices.append(_Choice("italic", cleaned, i, 40))
+                    choices.append(_Choice("italic", cleaned, i, 40 - later))
             else:
-                choices.append(_Choice("text", cleaned, i, 60))
+                choices.append(_Choice("text", cleaned, i, 60 - later))
             break
     return choices
 
@@ -211,13 +217,22 @@ def _cut_out(unit: Unit, title: str) -> None:
     unit.text = re.sub(pattern, " | ", unit.text, count=1)
 
 
-def _author_choice(units: list[Unit], title: _Choice | None) -> tuple[int, str] | None:
+def _author_choice(
+    units: list[Unit], title: _Choice | None, roles: Sequence[str | None] = ()
+) -> tuple[int, str] | None:
+    """The first name run after the title (then before it), and its unit.
+
+    In a table, only the title, name and author columns are searched: a "Presenter"
+    or "Maintainer" column names people who did not write the paper.
+    """
     start = title.unit if title is not None else -1
     ordered = [i for i in range(len(units)) if i > start]
     ordered += [i for i in range(len(units)) if i <= start]
     for i in ordered:
         u = units[i]
         if u.kind != "text" or u.meta or u.code:
+            continue
+        if roles and (u.cell >= len(roles) or roles[u.cell] not in {"title", "name", "authors"}):
             continue
         if title is not None and i == title.unit and title.cue not in _IN_TEXT:
             continue
@@ -253,6 +268,9 @@ def _author_prefix(text: str) -> str | None:
                 heads.append(head)
     for threshold in (1.0, 0.75):
         for head in heads:
+            run = read_authors(head)
+            if not run.truncated and all(len(name.split()) == 1 for name in run.names):
+                continue  # lone words ("Hybrid", "CS, SE") are no people
             if name_score(head) >= threshold:
                 return head
     return None
@@ -279,6 +297,8 @@ def _links(units: list[Unit], title: _Choice | None, reading: Reading) -> None:
         if u.images and any("github" in src.casefold() for src in u.images) and not is_title:
             label = "github"
         kind = link_kind(label, url, is_title=is_title)
+        if is_title:
+            reading.title_link_kind = kind
         reading.links.append((kind, url, label))
         if reading.arxiv_id is None:
             reading.arxiv_id = arxiv_id_of(url)
@@ -399,8 +419,9 @@ def recognise(pieces: list[Piece], *, line: int, columns: Sequence[str] = ()) ->
     table_authors = None
     table_venue = VenueYear()
     title: _Choice | None = None
+    roles = column_roles(columns) if columns else []
     if columns:
-        title, table_authors, table_venue = _table(units, column_roles(columns))
+        title, table_authors, table_venue = _table(units, roles)
     if title is None:
         title = _pick_title(units)
     if title is not None:
@@ -417,7 +438,7 @@ def recognise(pieces: list[Piece], *, line: int, columns: Sequence[str] = ()) ->
     if table_authors is not None:
         run = read_authors(table_authors)
         reading.authors, reading.truncated = run.names, run.truncated
-    elif (found := _author_choice(units, title)) is not None:
+    elif (found := _author_choice(units, title, roles)) is not None:
         index, text = found
         run = read_authors(text)
         reading.authors, reading.truncated = run.names, run.truncated

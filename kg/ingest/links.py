@@ -189,7 +189,7 @@ def link_kind(label: str, url: str, *, is_title: bool = False) -> LinkKind:
     <LinkKind.PDF: 'pdf'>
     """
     host = host_of(url)
-    if host.endswith("huggingface.co"):
+    if host.endswith("huggingface.co") and "/blog/" not in url:
         return _huggingface_kind(url)
     if not is_title:
         name = re.sub(r"[\[\](){}:*_`]+", " ", fold(label)).strip()

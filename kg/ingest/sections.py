@@ -88,10 +88,8 @@ def read_sections(headings: Sequence[HeadingRef]) -> tuple[str | None, list[Sect
             section.nav = parent.nav if parent else None
             continue
         bare = _bare(label)
-        if parent is not None and parent.nav:
-            section.nav = parent.nav
-        elif _NAV_START.match(bare) or _NAV_EXACT.match(bare):
-            section.nav = label
+        if _NAV_START.match(bare) or _NAV_EXACT.match(bare):
+            section.nav = label  # not inherited: lists nest real sections under "Contents"
         if match := _YEAR.match(bare or label):
             section.year = int(match.group(1))
             section.category = parent.category if parent else None

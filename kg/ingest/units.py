@@ -22,6 +22,8 @@ __all__ = ["Meta", "Unit", "extract_meta", "units_of"]
 
 _GROUP = re.compile(r"\[([^\[\]\n]{1,80})\]|[(（]([^()（）\n]{1,80})[)）]|【([^【】\n]{1,80})】")
 _LEAD_DATE = re.compile(r"^\s*((?:19|20)\d\d(?:\s?[-/.]\s?\d{1,2})?)(?!\d)(?:\s*[|:,\-–—]\s*|\s+)")
+# A link CommonMark did not make (a space in its destination): keep its label as text.
+_BROKEN_LINK = re.compile(r"\[([^\[\]\n]{3,})\]\([^)\n]*\)?")
 _BADGE_LABELS = re.compile(
     r"^(?:conference|venue|published|publication|pub|journal|accepted|accept|status)\s+", re.I
 )
@@ -151,7 +153,7 @@ def extract_meta(units: list[Unit]) -> list[Meta]:
                 continue
         if unit.bold or unit.italic:
             continue
-        text = unit.text
+        text = _BROKEN_LINK.sub(lambda m: m.group(1) + " | ", unit.text)
         if index == 0 or all(
             u.kind == "break" or u.meta or not u.text.strip() for u in units[:index]
         ):
