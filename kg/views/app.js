@@ -449,7 +449,8 @@
   network.on("click", function (params) {
     if (params.pointer && params.pointer.DOM) pointer = params.pointer.DOM;
     if (params.nodes.length) {
-      if (chainView) { hideTip(); showChain(params.nodes[0], true); } else showTip(nodeCard(byId.get(params.nodes[0])), true);
+      if (chainView) showChain(params.nodes[0], true);
+      showTip(nodeCard(byId.get(params.nodes[0])), true);
     } else if (params.edges.length) showTip(edgeCard(edgeById.get(params.edges[0])), true);
     else { hideTip(); clearChain(); }
   });
