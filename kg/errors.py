@@ -18,7 +18,6 @@ __all__ = [
     "KgError",
     "ParseError",
     "QueryError",
-    "QueryTimeoutError",
     "UnsupportedAttributeError",
     "WorkLookupError",
     "WorkerError",
@@ -84,10 +83,6 @@ class CurationError(ParseError):
 
 class QueryError(KgError):
     """A SPARQL query is malformed, refused, or failed."""
-
-
-class QueryTimeoutError(QueryError):
-    """A SPARQL query ran past its time limit and was stopped."""
 
 
 class ExportError(KgError):
