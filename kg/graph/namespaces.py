@@ -85,10 +85,6 @@ class Namespaces:
         """IRI of the one concept scheme that holds every category."""
         return f"{self.base}category-scheme"
 
-    def authorship(self, paper_key: str, position: int) -> str:
-        """IRI of one author position of a paper."""
-        return f"{self.paper(paper_key)}/authorship/{position}"
-
     def paper_list(self, key: str) -> str:
         """IRI of a list document."""
         return self._mint("list", key)

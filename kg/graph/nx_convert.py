@@ -38,7 +38,6 @@ KIND_OF_CLASS = {
     SKOS + "Concept": "category",
     LKG + "PaperList": "list",
 }
-_FOLDED = {LKG + "Authorship", LKG + "LineageAssertion"}
 _SKIP_PREDICATES = {LKG + "authorship", LKG + "assertion", RDFS_LABEL, RDF_TYPE}
 
 

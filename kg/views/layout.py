@@ -10,7 +10,6 @@ units (about pixels at zoom 1) and rounded to one decimal.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import TypeVar
 
@@ -161,14 +160,6 @@ def barycentre_order(
             cols[c] = sorted(col, key=lambda n: (keys[n], order[n]))
             place(pos, cols[c])
     return cols
-
-
-def group_by(items: Iterable[N], key: Callable[[N], Hashable]) -> dict[Hashable, list[N]]:
-    """Items grouped by ``key``, each group in input order."""
-    groups: dict[Hashable, list[N]] = defaultdict(list)
-    for item in items:
-        groups[key(item)].append(item)
-    return groups
 
 
 def _orientation(a: Point, b: Point, c: Point) -> float:
