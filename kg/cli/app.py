@@ -155,9 +155,11 @@ def load_inputs(
 
 
 def print_warnings(kb: KnowledgeBase) -> None:
-    """Print the input's warnings (file:line: warning: ...) to stderr."""
+    """Print the input's warnings (file:line: warning: ...) to stderr, invisible characters escaped."""
+    from kg.invisible import reveal
+
     for diagnostic in kb.diagnostics:
-        typer.echo(str(diagnostic), err=True)
+        typer.echo(reveal(str(diagnostic)), err=True)
 
 
 def columns(rows: list[tuple[str, str]]) -> str:
