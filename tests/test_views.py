@@ -452,7 +452,7 @@ def test_kg_viz_writes_every_view(tmp_path):
         ],
     )
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(VIEW_FILES)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*VIEW_FILES, ".manifest.json"])
     assert "Wrote 5 files" in result.output
 
 
@@ -472,7 +472,7 @@ def test_kg_viz_focus_writes_one_ego_view(tmp_path):
         ],
     )
     assert result.exit_code == 0, result.output
-    assert [p.name for p in tmp_path.iterdir()] == ["ego-can-xu.html"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".manifest.json", "ego-can-xu.html"]
 
 
 def test_kg_viz_focus_ambiguous_is_a_clean_error(tmp_path):

@@ -19,6 +19,8 @@ from typing import Any
 
 import networkx as nx
 
+from kg.invisible import reveal
+
 __all__ = [
     "CONTRIBUTION_KINDS",
     "KIND_ORDER",
@@ -71,6 +73,23 @@ _INLINE_PAPERS = 40
 _TOOLTIP_PAPERS = 8
 #: Edge relation -> how a paper relates to the node at the other end.
 _PAPER_RELATIONS = {"creator", "publishedIn", "subject", "listedIn", "introduces", "usesMethod"}
+
+
+def _shown(attrs: dict[str, Any]) -> dict[str, Any]:
+    """A node's attributes as a person should see them: invisible characters escaped.
+
+    The same dict when nothing needs escaping (nearly always), else a copy.
+    """
+    changed: dict[str, Any] = {}
+    for key, value in attrs.items():
+        if isinstance(value, str):
+            if (shown := reveal(value)) is not value:
+                changed[key] = shown
+        elif isinstance(value, tuple) and any(isinstance(v, str) for v in value):
+            shown_values = tuple(reveal(v) if isinstance(v, str) else v for v in value)
+            if shown_values != value:
+                changed[key] = shown_values
+    return {**attrs, **changed} if changed else attrs
 
 
 def short_label(text: str, *, limit: int = 42) -> str:
@@ -158,7 +177,7 @@ class Catalog:
     @classmethod
     def of(cls, graph: nx.MultiDiGraph) -> Catalog:
         """Read every fact the views need from ``graph`` (nodes are visited in sorted order)."""
-        cat = cls(graph=graph, attrs=dict(graph.nodes(data=True)))
+        cat = cls(graph=graph, attrs={n: _shown(d) for n, d in graph.nodes(data=True)})
         nodes = sorted(cat.attrs)
         cat.kind = {n: str(cat.attrs[n].get("kind", "")) for n in nodes}
         cat.category_nodes = sorted(
