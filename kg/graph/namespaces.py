@@ -39,6 +39,34 @@ PREFIXES: dict[str, str] = {
 _UNRESERVED = re.compile(r"[A-Za-z0-9._~-]*").fullmatch
 
 
+def _check_base(base: str, *, shown: str) -> None:
+    """Refuse a base that would mint invalid IRIs (checked as Oxigraph parses them).
+
+    Raises:
+        KgError: ``base`` is not an absolute IRI, or holds a bidirectional control.
+    """
+    import pyoxigraph
+
+    from kg.errors import KgError
+
+    if _BIDI.search(base):
+        raise KgError(f"the base IRI {shown!r} holds a bidirectional control character")
+    if not _SCHEME(base):
+        raise KgError(
+            f"the base IRI {shown!r} is not an absolute IRI (e.g. https://example.org/id/)"
+        )
+    try:
+        pyoxigraph.NamedNode(base + "paper/x")
+    except ValueError as err:
+        raise KgError(f"the base IRI {shown!r} is not a valid IRI: {err}") from None
+
+
+#: An IRI scheme (RFC 3987): a letter, then letters, digits, ``+ - .``, then a colon.
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:").match
+#: RFC 3987 section 4.1: bidirectional formatting characters must not appear in IRIs.
+_BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 @dataclass(frozen=True)
 class Namespaces:
     """Mints resource IRIs under one base.
@@ -52,8 +80,10 @@ class Namespaces:
     base: str = DEFAULT_BASE
 
     def __post_init__(self) -> None:
+        given = self.base
         if not self.base.endswith(("/", "#")):
             object.__setattr__(self, "base", self.base + "/")
+        _check_base(self.base, shown=given)
 
     def _mint(self, kind: str, key: str) -> str:
         # Keys are nearly always slugs or arXiv ids, which quote() returns unchanged; the
