@@ -61,6 +61,7 @@ def build(
     start = time.perf_counter()
     # Paused for the whole command, not only inside the library's stages: between them
     # (warnings, summary) a collection would walk every object of the build for nothing.
+    namespaces = Namespaces(base or DEFAULT_BASE)  # a bad --base fails before any reading
     with gc_paused():
         kb = load_inputs(list_inputs(inputs, lists), curation, jobs=jobs)
         print_warnings(kb)
@@ -68,7 +69,7 @@ def build(
         build_exports(
             kb,
             out,
-            namespaces=Namespaces(base or DEFAULT_BASE),
+            namespaces=namespaces,
             views=views,
             report=report,
             jobs=jobs,
