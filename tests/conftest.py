@@ -13,6 +13,8 @@ from kg.model import KnowledgeBase
 from kg.pipeline import build_knowledge_base
 
 ROOT = Path(__file__).resolve().parent.parent
+#: The real lists and .bib files of ../shared/corpus (sources in its SOURCES.md), read in place.
+CORPUS = ROOT.parent / "shared" / "corpus"
 DATA = ROOT / "data"
 DEFAULT_LIST = DATA / "awesome-paper-list-synthetic-data.md"
 

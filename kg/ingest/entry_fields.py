@@ -105,9 +105,19 @@ def column_roles(columns: Sequence[str]) -> list[str | None]:
 
 
 def _clean_title(text: str) -> str:
-    text = _EMOJI.sub(" ", clean_text(text))
-    text = " ".join(text.split()).strip(_TRIM)
-    return text.replace("\\", "")
+    """A title without emoji, wrapping quotes or brackets, or trailing punctuation.
+
+    Brackets are kept when balanced: ``A code title (with parens)`` stays whole.
+    """
+    text = " ".join(_EMOJI.sub(" ", clean_text(text)).split()).replace("\\", "")
+    while True:
+        trimmed = text.strip(_TRIM)
+        for open_, close in ("()", "[]", "{}", "“”", "<>"):
+            if text.endswith(close) and trimmed.count(open_) > trimmed.count(close):
+                trimmed += close
+        if trimmed == text:
+            return text
+        text = trimmed
 
 
 def _words(text: str) -> int:
@@ -338,7 +348,7 @@ def _venue_from_units(units: list[Unit], skip: set[int]) -> VenueYear:
         plain = " ".join(u.text for _, u in line if u.kind == "text" and not u.code)
         for text in [*(f"{t} {plain}" for t in italic), *_fields(plain), plain]:
             for piece in re.split(r"(?<=[a-z\d)])\.\s+", text):
-                best = _fill(best, read_venue_year(piece, strict=False))
+                best = _fill(best, read_venue_year(piece, strict=False, acronyms=False))
             if best.venue and best.year:
                 return best
     for i, u in enumerate(units):

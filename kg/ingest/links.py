@@ -112,7 +112,7 @@ def is_generic_label(label: str) -> bool:
     if name in _GENERIC:
         return True
     words = name.split()
-    return len(words) <= 3 and all(w in _GENERIC or len(w) == 1 for w in words)
+    return len(words) <= 3 and all(w in _GENERIC for w in words)
 
 
 def is_paper_url(url: str) -> bool:
@@ -207,7 +207,7 @@ def link_kind(label: str, url: str, *, is_title: bool = False) -> LinkKind:
         return LinkKind.CODE
     if _on(host, _VIDEO_HOSTS):
         return LinkKind.VIDEO
-    if _on(host, _BLOG_HOSTS) or "/blog/" in url.lower():
+    if _on(host, _BLOG_HOSTS) or re.search(r"/(?:blog|blogs|posts?)(?:/|$)", url.lower()):
         return LinkKind.BLOG
     if _looks_like_pdf(url):
         return LinkKind.PDF

@@ -76,16 +76,16 @@ def read_sections(headings: Sequence[HeadingRef]) -> tuple[str | None, list[Sect
         label = _label(heading)
         section = Section(label, heading.level, heading.line)
         sections.append(section)
+        if not label:  # an empty heading is no heading: the one before stays in force
+            if stack:
+                last = stack[-1]
+                section.category, section.year, section.nav = last.category, last.year, last.nav
+            continue
         stack = [s for s in stack if s.level < heading.level]
         parent = stack[-1] if stack else None
         stack.append(section)
         if index == 0 and heading.level == 1 and label:
             title = label
-            continue
-        if not label:
-            section.category = parent.category if parent else None
-            section.year = parent.year if parent else None
-            section.nav = parent.nav if parent else None
             continue
         bare = _bare(label)
         if _NAV_START.match(bare) or _NAV_EXACT.match(bare):
