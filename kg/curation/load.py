@@ -228,6 +228,15 @@ def resolve_curation(
         CurationError: an unknown reference, a duplicate id or edge, or a cycle (in
             lineage or in ``variant_of``), naming the file and line of the entry.
     """
+    ids = _method_ids(curation)
+    resolver = _Resolver(papers, list(ids))
+    contributions = _contributions(curation, resolver, ids)
+    edges, diagnostics = _lineage(curation, resolver, _dates(papers, contributions))
+    return tuple(contributions), tuple(edges), tuple(diagnostics)
+
+
+def _method_ids(curation: Curation) -> dict[str, SourceRef]:
+    """Where each method id is defined; a second definition is refused."""
     ids: dict[str, SourceRef] = {}
     for item in curation.methods:
         if item.value.id in ids:
@@ -238,7 +247,13 @@ def resolve_curation(
                 line=item.source.line,
             )
         ids[item.value.id] = item.source
-    resolver = _Resolver(papers, list(ids))
+    return ids
+
+
+def _contributions(
+    curation: Curation, resolver: _Resolver, ids: dict[str, SourceRef]
+) -> list[Contribution]:
+    """The curated methods with their papers resolved; a ``variant_of`` cycle is refused."""
     contributions: list[Contribution] = []
     variants: dict[str, list[str]] = defaultdict(list)
     for item in curation.methods:
@@ -273,7 +288,17 @@ def resolve_curation(
             "variant_of forms a cycle: " + " -> ".join(cycle), source=where.file, line=where.line
         )
 
-    date_of = _dates(papers, contributions)
+    return contributions
+
+
+def _lineage(
+    curation: Curation, resolver: _Resolver, date_of: dict[str, tuple[int, int | None]]
+) -> tuple[list[LineageEdge], list[Diagnostic]]:
+    """The lineage edges resolved, and a warning for each edge back in time.
+
+    Raises:
+        CurationError: an edge to itself, a duplicate edge, or a cycle.
+    """
     edges: list[LineageEdge] = []
     seen: dict[tuple[str, str, str], SourceRef] = {}
     adjacency: dict[str, list[str]] = defaultdict(list)
@@ -317,7 +342,7 @@ def resolve_curation(
         raise CurationError(
             "lineage forms a cycle: " + " -> ".join(cycle), source=where.file, line=where.line
         )
-    return tuple(contributions), tuple(edges), tuple(diagnostics)
+    return edges, diagnostics
 
 
 def _first_seen(paper: Paper) -> tuple[int, int | None] | None:
