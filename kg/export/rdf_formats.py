@@ -143,7 +143,12 @@ def to_jsonld(triples: Iterable[Triple]) -> bytes:
 
 
 def jsonld_chunks(triples: Iterable[Triple]) -> Iterator[bytes]:
-    """:func:`to_jsonld` in pieces of a few thousand nodes, to write without joining them."""
+    """:func:`to_jsonld` in pieces of a few thousand nodes, to write without joining them.
+
+    Long on purpose: one streaming loop over the canonical triples whose node being
+    written, escaping function and IRI cache are locals of this frame; split, they would
+    be passed or looked up on every triple of a large build.
+    """
     enc = json.encoder.encode_basestring  # the escaping json.dumps uses with ensure_ascii=False
     compacted: dict[str, str] = {}
 

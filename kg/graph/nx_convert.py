@@ -58,6 +58,10 @@ def to_networkx(triples: Iterable[Triple]) -> nx.MultiDiGraph:
     edges go in with ``add_nodes_from``/``add_edges_from`` (one call each, not one per
     item: a large build has millions), and each subject's statements are read as a
     slice of the canonical list rather than copied into lists of their own.
+
+    Long on purpose: it is three passes over millions of triples at 100,000 papers, with
+    their lookup tables held in locals; split into functions, each pass would pay for
+    the tables again as arguments or attributes on its hottest lines.
     """
     ordered = canonical_triples(triples)
     # The canonical order (by subject, rdf:type first, then predicate and object): each
