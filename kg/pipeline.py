@@ -14,6 +14,7 @@ from kg.curation.load import Curation, load_curation, resolve_curation
 from kg.errors import IngestError
 from kg.ingest.identity import resolve_people
 from kg.ingest.markdown import ListDocument, read_markdown
+from kg.ingest.report import empty_list_problem
 from kg.model import Category, Diagnostic, KnowledgeBase, Paper, PaperList
 from kg.runtime.gc_pause import gc_paused
 
@@ -40,6 +41,7 @@ def build_knowledge_base(
     *,
     curation: str | Path | None = None,
     jobs: int | None = None,
+    strict: bool = False,
 ) -> KnowledgeBase:
     """Parse the lists, apply curated data, resolve people: the whole ingest stage.
 
@@ -48,6 +50,7 @@ def build_knowledge_base(
         curation: A folder with ``methods.yaml``, ``lineage.yaml``, ``aliases.yaml``;
             ``None`` builds from the lists alone.
         jobs: Processes a large list's parsing may use (see :mod:`kg.runtime.workers`).
+        strict: A list with entries but no paper is an error instead of a warning.
 
     Raises:
         IngestError: an input cannot be read.
@@ -55,6 +58,10 @@ def build_knowledge_base(
         CurationError: curated data contradicts itself or the lists.
     """
     documents = [read_markdown(path, jobs=jobs) for path in lists]
+    if strict:
+        for doc in documents:
+            if (problem := empty_list_problem(doc.report)) is not None:
+                raise IngestError(str(problem).replace(": warning: ", ": ", 1))
     return assemble(documents, load_curation(curation) if curation is not None else Curation())
 
 
@@ -66,6 +73,8 @@ def assemble(documents: Sequence[ListDocument], curation: Curation) -> Knowledge
     diagnostics: list[Diagnostic] = []
     for doc in documents:
         diagnostics.extend(doc.diagnostics)
+        if (problem := empty_list_problem(doc.report)) is not None:
+            diagnostics.append(problem)
         lists.setdefault(doc.list.key, doc.list)
         for category in doc.categories:
             categories.setdefault(category.key, category)
@@ -97,4 +106,5 @@ def assemble(documents: Sequence[ListDocument], curation: Curation) -> Knowledge
         ),
         diagnostics=tuple(diagnostics),
         identity_notes=identity_notes,
+        reports=tuple(doc.report for doc in documents),
     )

@@ -28,6 +28,7 @@ __all__ = [
     "columns",
     "handle_errors",
     "load_inputs",
+    "print_reading",
     "print_warnings",
 ]
 
@@ -140,7 +141,11 @@ def list_inputs(
 
 
 def load_inputs(
-    lists: list[Path] | None, curation: Path | None, *, jobs: int | None = None
+    lists: list[Path] | None,
+    curation: Path | None,
+    *,
+    jobs: int | None = None,
+    strict: bool = False,
 ) -> KnowledgeBase:
     """Build the knowledge base of the given lists, or of data/ (lists and YAML) when none."""
     from kg.pipeline import DEFAULT_DATA, build_knowledge_base, default_lists
@@ -151,7 +156,7 @@ def load_inputs(
             curation = DEFAULT_DATA
     else:
         lists = list_inputs(lists)
-    return build_knowledge_base(lists, curation=curation, jobs=jobs)
+    return build_knowledge_base(lists, curation=curation, jobs=jobs, strict=strict)
 
 
 def print_warnings(kb: KnowledgeBase) -> None:
@@ -160,6 +165,15 @@ def print_warnings(kb: KnowledgeBase) -> None:
 
     for diagnostic in kb.diagnostics:
         typer.echo(reveal(str(diagnostic)), err=True)
+
+
+def print_reading(kb: KnowledgeBase) -> None:
+    """Print how each list was read (entries, papers, skips by reason) to stderr."""
+    from kg.ingest.report import summary_line
+    from kg.invisible import reveal
+
+    for report in kb.reports:
+        typer.echo(reveal(summary_line(report)), err=True)
 
 
 def columns(rows: list[tuple[str, str]]) -> str:

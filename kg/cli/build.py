@@ -17,6 +17,7 @@ from kg.cli.app import (
     handle_errors,
     list_inputs,
     load_inputs,
+    print_reading,
     print_warnings,
 )
 
@@ -45,6 +46,12 @@ def build(
             show_default=False,
         ),
     ] = None,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict", help="A list with entries but no paper is an error, not a warning."
+        ),
+    ] = False,
     lists: ListsArg = None,
 ) -> None:
     """Build the graph and write Turtle, N-Triples, JSON-LD, GraphML and HTML views.
@@ -63,8 +70,9 @@ def build(
     # (warnings, summary) a collection would walk every object of the build for nothing.
     namespaces = Namespaces(base or DEFAULT_BASE)  # a bad --base fails before any reading
     with gc_paused():
-        kb = load_inputs(list_inputs(inputs, lists), curation, jobs=jobs)
+        kb = load_inputs(list_inputs(inputs, lists), curation, jobs=jobs, strict=strict)
         print_warnings(kb)
+        print_reading(kb)
         report = BuildReport()
         build_exports(
             kb,

@@ -14,6 +14,7 @@ import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -119,6 +120,14 @@ def split_entries(pieces: list[Piece]) -> list[list[Piece]]:
             group = group[1:]
         groups.append(group)
     return groups
+
+
+def _only_anchors(pieces: list[Piece]) -> bool:
+    """Whether every link points into a page (``#section``, a repository's README anchors)."""
+    hrefs = [p.href or "" for p in pieces if p.link >= 0]
+    return bool(hrefs) and all(
+        h.startswith("#") or re.match(r"^https?://github\.com/[^/#]+/[^/#]+/?#", h) for h in hrefs
+    )
 
 
 def _line_of(pieces: list[Piece], default: int) -> int:
@@ -233,7 +242,7 @@ def _paper(reading: Reading, section: Section | None, context: EntryContext) -> 
     subjects, hybrid = _subjects(reading, section, context, warn)
     events.extend(warn)
     venue = reading.venue
-    fields = {
+    fields: dict[str, Any] = {
         "key": reading.arxiv_id or slugify(reading.title),
         "title": reading.title,
         "year": year,
@@ -293,7 +302,8 @@ def read_candidate(candidate: Candidate, context: EntryContext) -> list[Event]:
     section = context.sections[candidate.section] if candidate.section >= 0 else None
     if section is not None and section.nav:
         flat = list(_flatten(candidate))
-        return [len(flat)] + [
+        skips: list[Event] = [len(flat)]
+        return skips + [
             Skip(
                 source=SourceRef(file=context.source, line=c.line),
                 reason=f"navigation section {section.nav!r}",
@@ -323,9 +333,7 @@ def _entry(
     if reason is None:
         return [1, *_paper(reading, section, context)]
     where = SourceRef(file=context.source, line=reading.line)
-    if all(p.href is not None and p.href.startswith("#") for p in pieces if p.link >= 0) and any(
-        p.link >= 0 for p in pieces
-    ):
+    if _only_anchors(pieces):
         reason = "table of contents (links within the page)"
     return [1, Skip(source=where, reason=reason, text=_excerpt(pieces))]
 

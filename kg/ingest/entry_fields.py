@@ -27,11 +27,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from kg.ingest.links import arxiv_id_of, doi_of, host_of, is_generic_label, is_paper_url, link_kind
+from kg.ingest.links import arxiv_id_of, doi_of, is_generic_label, is_paper_url, link_kind
 from kg.ingest.names import name_score, read_authors
-from kg.ingest.units import Meta, Unit, extract_meta, units_of
 from kg.ingest.pieces import Piece
-from kg.ingest.venue_year import VenueYear, looks_like_venue, read_date, read_venue_year
+from kg.ingest.units import Meta, Unit, extract_meta, units_of
+from kg.ingest.venue_year import VenueYear, read_date, read_venue_year
 from kg.model import LinkKind
 from kg.text import clean_text
 from kg.urls import InvalidUrlError, normalise_url

@@ -86,6 +86,7 @@ class HtmlFeeder(HTMLParser):
         self.skipping = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """A start tag: a style, a link, an image or a break begins."""
         b = self.builder
         values = {k: v or "" for k, v in attrs}
         if tag in _SKIP_TAGS:
@@ -102,11 +103,13 @@ class HtmlFeeder(HTMLParser):
             b.image(values.get("alt", ""), values.get("src", ""))
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """A self-closing tag (``<br/>``, ``<img/>``)."""
         self.handle_starttag(tag, attrs)
         if tag == "a":
             self.builder.close_link()
 
     def handle_endtag(self, tag: str) -> None:
+        """An end tag: the style or link it opened ends."""
         b = self.builder
         if tag in _SKIP_TAGS:
             self.skipping = max(0, self.skipping - 1)
@@ -120,6 +123,7 @@ class HtmlFeeder(HTMLParser):
             b.brk(newline=False)
 
     def handle_data(self, data: str) -> None:
+        """Text between tags (entities already decoded)."""
         if not self.skipping:
             self.builder.text(data)
 

@@ -163,7 +163,7 @@ def extract_meta(units: list[Unit]) -> list[Meta]:
                     found.append(Meta(reading, index))
                     text = " | " + text[match.end() :]
 
-        def blank(match: re.Match[str]) -> str:
+        def blank(match: re.Match[str], index: int = index) -> str:
             inner = next(g for g in match.groups() if g is not None)
             reading = _badge(inner.replace("_", " "))
             if not reading:

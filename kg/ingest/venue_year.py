@@ -150,7 +150,7 @@ _NOT_VENUES = {
     "github", "repo", "repository", "code", "blog", "website", "homepage", "project",
     "paper", "pdf", "link", "huggingface", "hugging face", "dataset", "model", "demo",
     "video", "slides", "new", "hot", "star", "stars", "tbd", "todo", "na", "n/a", "none",
-    "link", "online", "web", "medium", "twitter", "youtube",
+    "online", "web", "medium", "twitter", "youtube",
 }  # fmt: skip
 _THIS_YEAR = datetime.date.today().year
 
