@@ -4,6 +4,16 @@ Weighted label propagation, run over nodes in a fixed order with ties broken by 
 smallest label, so the same graph always gives the same groups whatever the Python hash
 seed. It is linear per round and needs no numpy; the people who write papers together
 end up in one group, and a giant connected component still splits into its clusters.
+
+Why not networkx's community algorithms: measured on the co-authorship graphs of
+``data/`` (179 people) and of the 10,000-paper benchmark (2,000 people),
+``louvain_communities(seed=0)`` and ``greedy_modularity_communities`` find groups of
+slightly higher modularity (0.604 and 0.600 against 0.596; 0.889 against 0.875) but
+different ones, so every co-authorship view would change, for a gain too small to see;
+Louvain took 5 times as long (0.10 s against 0.02 s at 2,000 people) and greedy
+modularity 25 times. Louvain's output also rests on the iteration order of the sets it
+aggregates, which a fixed ``seed`` does not pin down; this loop's order is explicit.
+``asyn_lpa_communities`` is this algorithm with random order and ties.
 """
 
 from __future__ import annotations
