@@ -13,7 +13,8 @@ from pathlib import Path
 from kg.curation.load import Curation, load_curation, resolve_curation
 from kg.errors import IngestError
 from kg.ingest.identity import resolve_people
-from kg.ingest.markdown import ListDocument, read_markdown
+from kg.ingest.markdown import ListDocument
+from kg.ingest.registry import read_input
 from kg.ingest.report import empty_list_problem
 from kg.model import Category, Diagnostic, KnowledgeBase, Paper, PaperList
 from kg.runtime.gc_pause import gc_paused
@@ -57,7 +58,7 @@ def build_knowledge_base(
         ParseError: an input is malformed (the message names file and line).
         CurationError: curated data contradicts itself or the lists.
     """
-    documents = [read_markdown(path, jobs=jobs) for path in lists]
+    documents = [read_input(path, jobs=jobs) for path in lists]
     if strict:
         for doc in documents:
             if (problem := empty_list_problem(doc.report)) is not None:
