@@ -28,6 +28,7 @@ __all__ = [
     "Link",
     "LinkKind",
     "ListReport",
+    "Listing",
     "Model",
     "Paper",
     "PaperList",
@@ -114,6 +115,23 @@ class YearSource(StrEnum):
     ARXIV_ID = "arxiv-id"
 
 
+class Listing(Model):
+    """One paper's entry in one input (a list, a .bib or CSL file), as that input wrote it.
+
+    A paper several inputs name has one listing per input: membership, categories and the
+    year, venue and authors each input gives stay visible after the paper nodes merge.
+    """
+
+    list_key: Key
+    source_file: str
+    line: int = Field(ge=1)
+    entry_text: CleanStr = ""
+    categories: tuple[NonEmptyStr, ...] = ()
+    year: int | None = Field(default=None, ge=1000, le=2100)
+    venue: NonEmptyStr | None = None
+    authors: tuple[NonEmptyStr, ...] = ()
+
+
 class Paper(Model):
     """One paper entry of a list, with everything the list says about it.
 
@@ -140,6 +158,8 @@ class Paper(Model):
     doi: Annotated[str, Field(pattern=r"^10\.\d{4,9}/\S+$", max_length=300)] | None = None
     list_key: Key
     source: SourceRef
+    #: Every input's entry for this paper (filled by the pipeline when a reader leaves it empty).
+    listings: tuple[Listing, ...] = ()
 
     @model_validator(mode="after")
     def _consistent(self) -> Paper:
