@@ -137,8 +137,16 @@ class _Choice:
     score: int
 
 
+def _split_by(text: str) -> str:
+    """Mark ``Title by A, B. Venue`` as two fields, only where a name run follows ``by``."""
+    for match in re.finditer(r"\s+by\s+(?=[A-Z])", text):
+        if _author_prefix(text[match.end() :]) is not None:
+            return text[: match.start()] + " | " + text[match.end() :]
+    return text
+
+
 def _fields(text: str) -> list[str]:
-    parts = re.split(r"\s*\|\s*|\s+[-–—]\s+|\u2003|\t|\s+by\s+(?=[A-Z])", text)
+    parts = re.split(r"\s*\|\s*|\s+[-–—]\s+|\u2003", _split_by(text))
     return [f for f in parts if f.strip(_TRIM)]
 
 
@@ -151,6 +159,14 @@ def _title_choices(units: list[Unit]) -> list[_Choice]:
             if u.kind != "break" and not u.meta and u.text.strip(_TRIM)
         ),
         -1,
+    )
+    names_at = next(
+        (
+            i
+            for i, u in enumerate(units)
+            if u.kind == "text" and u.italic and name_score(u.text) >= 0.75
+        ),
+        len(units),
     )
     line = 0
     for i, u in enumerate(units):
@@ -168,9 +184,9 @@ def _title_choices(units: list[Unit]) -> list[_Choice]:
                 continue
             if _is_venue_text(text) and not u.bold:
                 continue
-            choices.append(
-                _Choice("bold-link" if u.bold else "link", text, i, 95 if u.bold else 70)
-            )
+            after_names = 30 if i > names_at else 0  # "Title | *Authors* | [Journal](doi)"
+            score = (95 if u.bold else 70) - after_names
+            choices.append(_Choice("bold-link" if u.bold else "link", text, i, score))
             continue
         if u.kind != "text" or u.code:
             continue
@@ -334,6 +350,23 @@ def _fill(a: VenueYear, b: VenueYear) -> VenueYear:
     )
 
 
+def _italic_venue(text: str, after: str) -> VenueYear:
+    """``*Venue*, 2020``: italics followed by a year name a venue, known or not."""
+    reading = read_venue_year(f"{text} {after}", strict=False, acronyms=False)
+    if reading.venue:
+        return reading
+    year, month, rest = read_date(after)
+    name = text.strip(_TRIM)
+    if (
+        year is not None
+        and not rest.strip(_TRIM)
+        and 0 < _words(name) <= 12
+        and name_score(name) < 0.5
+    ):
+        return read_venue_year(f"{name} {year}", strict=False, trusted=True)
+    return reading
+
+
 def _venue_from_units(units: list[Unit], skip: set[int]) -> VenueYear:
     """Venue and year from the units not taken by title or authors, line by line."""
     lines: list[list[tuple[int, Unit]]] = [[]]
@@ -344,9 +377,14 @@ def _venue_from_units(units: list[Unit], skip: set[int]) -> VenueYear:
             lines[-1].append((i, u))
     best = VenueYear()
     for line in lines:
-        italic = [u.text for _, u in line if u.kind == "text" and u.italic and not u.code]
-        plain = " ".join(u.text for _, u in line if u.kind == "text" and not u.code)
-        for text in [*(f"{t} {plain}" for t in italic), *_fields(plain), plain]:
+        texts = [(u.italic, u.text) for _, u in line if u.kind == "text" and not u.code]
+        plain = " ".join(text for italic, text in texts if not italic)
+        for number, (italic, text) in enumerate(texts):
+            if not italic:
+                continue
+            after = " ".join(t for it, t in texts[number + 1 :] if not it)
+            best = _fill(best, _italic_venue(text, after))
+        for text in [*_fields(plain), plain]:
             for piece in re.split(r"(?<=[a-z\d)])\.\s+", text):
                 best = _fill(best, read_venue_year(piece, strict=False, acronyms=False))
             if best.venue and best.year:
@@ -415,7 +453,7 @@ def _table(
             units[i].text for i in by_role.get(role, []) if units[i].kind in {"text", "link"}
         )
         if text.strip():
-            reading = read_venue_year(text, strict=False)
+            reading = read_venue_year(text, strict=False, trusted=role == "venue")
             year, month, _ = read_date(text)
             venue = _fill(_fill(venue, reading), VenueYear(year=year, month=month))
     return title, authors, _fill(venue, rest)

@@ -166,7 +166,7 @@ def extract_meta(units: list[Unit]) -> list[Meta]:
         def blank(match: re.Match[str], index: int = index) -> str:
             inner = next(g for g in match.groups() if g is not None)
             reading = _badge(inner.replace("_", " "))
-            if not reading:
+            if not reading or (reading.year is None and not reading.venue_as_written):
                 return match.group(0)
             found.append(Meta(reading, index))
             return " | "

@@ -239,13 +239,17 @@ def looks_like_venue(text: str, *, acronyms: bool = True) -> bool:
     return len(words) <= 3 and len(caps) >= 1
 
 
-def read_venue_year(text: str, *, strict: bool = True, acronyms: bool = True) -> VenueYear:
+def read_venue_year(
+    text: str, *, strict: bool = True, acronyms: bool = True, trusted: bool = False
+) -> VenueYear:
     """Read venue and date from ``text``; empty :class:`VenueYear` when it is neither.
 
     ``strict``: everything in ``text`` must be venue or date (badges, table cells);
     otherwise a date alone is accepted and an implausible rest is not taken as venue.
     ``acronyms``: accept an unknown acronym (``TNNLS``) as a venue; badges without a
     year turn it off, so that ``(YORO)`` is not read as a venue.
+    ``trusted``: the text stands where a venue is written (a table's venue column,
+    italics before a year), so any name is taken.
 
     >>> v = read_venue_year("Findings of ACL 2023")
     >>> v.venue, v.track, v.year
@@ -256,6 +260,7 @@ def read_venue_year(text: str, *, strict: bool = True, acronyms: bool = True) ->
     >>> read_venue_year("Contrastive Learning under Heterophily")
     VenueYear(venue=None, venue_as_written=None, track=None, presentation=None, year=None, month=None, correction=None)
     """
+    text = re.split(r"\s+/\s+|;\s+", text, maxsplit=1)[0]  # "NeurIPS Workshop 2023 / ACL 2024"
     year, month, rest = read_date(_CCF.sub(" ", text))
     if year is None and (bare := _BARE_SHORT_YEAR.match(rest)) and looks_like_venue(bare.group(1)):
         year, rest = _expand(bare.group(2)), bare.group(1)  # "ICDCS 13", "VLDB 20"
@@ -276,7 +281,13 @@ def read_venue_year(text: str, *, strict: bool = True, acronyms: bool = True) ->
         track, words = "Findings", words[2:]
     written = " ".join(words).strip(" ,.;:-")
     written = _LEAD.sub("", written).strip() or written
-    if not looks_like_venue(written, acronyms=acronyms or year is not None):
+    if written.casefold() in _TRACKS:  # "(Workshop)" alone is a track, not a venue
+        return VenueYear(year=year, month=month) if year else VenueYear()
+    plausible = looks_like_venue(written, acronyms=acronyms or year is not None)
+    if trusted:
+        words = set(re.findall(r"[a-z/]+", fold(written)))
+        plausible = bool(words) and not words <= _NOT_VENUES
+    if not plausible:
         if strict or year is None:
             return VenueYear()
         return VenueYear(year=year, month=month)
