@@ -88,12 +88,12 @@ def show(
         kg lineage WizardMath
         kg lineage 2304.12244 --format mermaid > lineage.mmd
     """
-    from kg.lineage.walks import lineage_of, to_json, to_mermaid, to_tree_text
+    from kg.lineage.walks import lineage_of, to_json_text, to_mermaid, to_tree_text
 
     kb = load_inputs(list_inputs(inputs, lists, spelling="--list"), curation)
     result = lineage_of(kb, name)
     if fmt is TreeFormat.JSON:
-        typer.echo(json.dumps(to_json(result), indent=2, ensure_ascii=False))
+        typer.echo(to_json_text(result))
     elif fmt is TreeFormat.MERMAID:
         typer.echo(to_mermaid(result), nl=False)
     else:
