@@ -32,6 +32,7 @@ __all__ = [
     "Model",
     "Paper",
     "PaperList",
+    "PaperMerge",
     "Person",
     "Relation",
     "Skip",
@@ -300,6 +301,23 @@ class ListReport(Model):
         return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
+class PaperMerge(Model):
+    """One decision of paper identity: entries of the inputs merged into one paper, or kept apart.
+
+    ``rule`` names the rule that decided (``same arXiv id``, ``same DOI``, ``same title
+    and year``, ``curated same_as``; or, for entries kept apart, ``title match, years
+    disagree``, ``curated distinct``, ``title match, ids disagree``) and ``evidence``
+    says what matched, so ``kg stats --merges`` can show why.
+    """
+
+    key: Key
+    title: NonEmptyStr
+    merged: bool
+    rule: NonEmptyStr
+    evidence: str
+    sources: tuple[SourceRef, ...]
+
+
 class KnowledgeBase(Model):
     """Everything one build knows, resolved and validated; the input of every output."""
 
@@ -313,3 +331,4 @@ class KnowledgeBase(Model):
     diagnostics: tuple[Diagnostic, ...] = ()
     identity_notes: tuple[str, ...] = ()
     reports: tuple[ListReport, ...] = ()
+    paper_merges: tuple[PaperMerge, ...] = ()
