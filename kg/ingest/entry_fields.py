@@ -280,7 +280,11 @@ def _author_prefix(text: str) -> str | None:
     text = text.strip(_TRIM)
     if not text or not any(c.isalpha() for c in text):
         return None
-    cuts = [m.start() for m in re.finditer(r"\.\s+(?=\S)", text)] + [len(text)]
+    # where names may end: before ". Venue" or ", Venue Year" (the last few of each, so
+    # that a run of thousands of names costs linear time)
+    dots = [m.start() for m in re.finditer(r"\.\s+(?=\S)", text)][-4:]
+    commas = [m.start() for m in re.finditer(r",\s+(?=\S)", text)][-3:]
+    cuts = sorted({*dots, *commas, len(text)})
     heads = []
     for cut in reversed(cuts):
         head, rest = text[:cut].strip(), text[cut:].strip(_TRIM)

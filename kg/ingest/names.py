@@ -86,14 +86,19 @@ def looks_like_name(text: str) -> bool:
 
 def _split(text: str) -> tuple[list[str], bool]:
     """Parts of a run, and whether they are ``Last, First`` inverted names."""
-    and_parts = [p for p in re.split(r"\s+and\s+|\s*&\s*|\s*;\s*", text) if p.strip()]
+    and_parts = [
+        re.sub(r"^and\s+", "", p.strip())
+        for p in re.split(r"\s+and\s+|\s*&\s*|\s*;\s*", text)
+        if p.strip()
+    ]
+    and_parts = [p.rstrip(",") for p in and_parts]
     if len(and_parts) > 1 and all(p.count(",") == 1 for p in and_parts):
         return [" ".join(reversed([s.strip() for s in p.split(",")])) for p in and_parts], True
     parts = [p.strip() for p in re.split(r",|\s+and\s+|\s*&\s*|\s*;\s*", text) if p.strip()]
     if len(parts) >= 2 and len(parts) % 2 == 0 and "," in text and " and " not in text:
         pairs = list(zip(parts[::2], parts[1::2], strict=True))
         if all(len(last.split()) == 1 and len(first.split()) <= 3 for last, first in pairs) and all(
-            (len(first.strip(".")) > 2 and not _is_initials(first)) or first.endswith(".")
+            len(first.strip(".")) > 2 or first.endswith(".") or _is_initials(first)
             for _, first in pairs
         ):
             return [f"{first} {last}" for last, first in pairs], True

@@ -159,6 +159,12 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _SHORT_YEAR = re.compile(
     r"(?:(?<=[A-Za-z\s(\[])['’‘`](\d\d)(?!\d)|(?<![\d.])(\d\d)['’](?!\w)|(?<=[A-Za-z])(\d\d)(?!\d))"
 )
+# Pages, volumes and issues: "pp. 530-538", "364.6443: 859-865", "vol. 3, no. 2".
+_PAGES = re.compile(
+    r"\bpp?\.\s*\d+\s*[-–]+\s*\d+|\b\d+(?:[.(]\d+\)?)?\s*:\s*\d+\s*[-–]+\s*\d+|"
+    r"\b(?:vol|no|issue)\.?\s*\d+",
+    re.I,
+)
 _BARE_SHORT_YEAR = re.compile(r"^(.*[A-Za-z])[\s,]+(\d\d)\W*$")
 _MONTH_WORD = re.compile(
     r"\b(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?\b", re.I
@@ -228,7 +234,7 @@ def looks_like_venue(text: str, *, acronyms: bool = True) -> bool:
         return False
     if is_known_venue(text):
         return True
-    if ":" in text and len(words) > 4:  # "Title: Subtitle" is a title
+    if ":" in text and len(words) >= 4:  # "Title: Subtitle" is a title
         return False
     folded = {w.casefold().strip("-") for w in words}
     if folded & _VENUE_WORDS or (len(words) <= 4 and folded & _SHORT_VENUE_WORDS):
@@ -264,6 +270,7 @@ def read_venue_year(
     year, month, rest = read_date(_CCF.sub(" ", text))
     if year is None and (bare := _BARE_SHORT_YEAR.match(rest)) and looks_like_venue(bare.group(1)):
         year, rest = _expand(bare.group(2)), bare.group(1)  # "ICDCS 13", "VLDB 20"
+    rest = _PAGES.sub(" ", rest)
     rest = re.sub(r"[\[\](){}（）*_|]+", " ", rest)
     rest = re.sub(r"\b(?:none|n/a|tbd|todo|null)\b", " ", rest, flags=re.I)
     rest = " ".join(rest.split()).strip(" ,.;:-–—/'’`\"")
