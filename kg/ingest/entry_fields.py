@@ -205,9 +205,12 @@ def _title_choices(units: list[Unit]) -> list[_Choice]:
             continue
         for number, part in enumerate(_fields(u.text)):
             cleaned = _clean_title(part)
+            # "- Llama [[paper]](..)", "- BIRD-SQL Mini-Dev [[paper]](..)": a short name
+            # that opens the entry is its title when nothing better is there
+            opening = i == first_content and number == 0 and not u.italic
+            if opening and 0 < _words(cleaned) <= 4 and not _is_venue_text(cleaned):
+                choices.append(_Choice("name", cleaned, i, 20))
             if _words(cleaned) < 3 and not (u.italic and _words(cleaned) >= 2):
-                if i == first_content and number == 0 and not u.italic and 0 < _words(cleaned) <= 3:
-                    choices.append(_Choice("name", cleaned, i, 20))  # "- Llama [[paper]](..)"
                 continue
             if name_score(cleaned) >= 0.6 or _is_venue_text(cleaned):
                 continue
@@ -438,9 +441,12 @@ def _table(
             for i in first_line
             if units[i].kind == "text" and not units[i].code and not units[i].meta
         ]
+        upright = [i for i in texts if not units[i].italic]  # italics after it: the authors
+        texts = upright or texts
         raw = " ".join(units[i].text for i in (named or texts))
         text = _clean_title(raw)
-        if quoted := _QUOTED.search(raw):  # ["Title", VLDB 20](slides) in a schedule
+        quoted = _QUOTED.search(raw)
+        if quoted and not raw[: quoted.start()].strip(" [("):  # ["Title", VLDB 20](slides)
             text = _clean_title(quoted.group(1))
             rest = read_venue_year(raw[: quoted.start()] + " " + raw[quoted.end() :], strict=False)
         if text and any(c.isalpha() for c in text) and cell:

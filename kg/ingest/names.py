@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kg.ingest.venues import is_known_venue
+
 __all__ = ["AuthorRun", "looks_like_name", "name_score", "read_authors"]
 
 _ET_AL = re.compile(
@@ -35,7 +37,7 @@ _NOT_NAME_WORDS = {
     "proceedings", "transactions", "workshop", "university", "institute", "lab", "team",
     "preprint", "is", "are", "we", "our", "new", "and", "or", "by", "at", "as", "be",
 }  # fmt: skip
-_WORD = re.compile(r"^[^\W\d_][^\W\d_'’\-.]*(?:[-'’][^\W\d_]+)*\.?$")
+_WORD = re.compile(r"^(?:[^\W\d_]\.)*[^\W\d_][^\W\d_'’\-.]*(?:[-'’][^\W\d_]+)*\.?$")
 
 
 def _is_initials(word: str) -> bool:
@@ -74,10 +76,14 @@ def looks_like_name(text: str) -> bool:
             continue
         if not (_WORD.match(word) or _is_initials(word)):
             return False
-        letters = bare.replace("-", "")
-        if len(letters) >= 3 and letters.isupper() and not _is_initials(word):
-            return False  # ICML, NeurIPS-style acronyms are venues, not people
-        if word.endswith(".") and len(bare) > 2 and bare not in {"Jr", "Sr", "St"}:
+        if len(bare) >= 3 and bare.isupper() and is_known_venue(bare):
+            return False  # ICML, AAMAS: venues, not people
+        if (
+            word.endswith(".")
+            and len(bare) > 2
+            and not _is_initials(word)
+            and bare not in {"Jr", "Sr", "St"}
+        ):
             return False  # "Marco. ICML": a sentence ends inside the run
         if bare[:1].isupper() or not bare[:1].isalpha() or not bare[:1].islower():
             capitalised += 1

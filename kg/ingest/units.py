@@ -123,14 +123,17 @@ def units_of(pieces: list[Piece]) -> list[Unit]:
     return units
 
 
-def _badge(text: str) -> VenueYear:
+def _badge(text: str, *, trusted: bool = False) -> VenueYear:
     text = _BADGE_LABELS.sub("", text.strip())
-    return read_venue_year(text, strict=True, acronyms=False)
+    return read_venue_year(text, strict=True, acronyms=False, trusted=trusted)
 
 
 def extract_meta(units: list[Unit]) -> list[Meta]:
     """Find venue/date badges in ``units``, blanking them out of the text they were in."""
     found: list[Meta] = []
+    first = next(
+        (i for i, u in enumerate(units) if u.kind != "break" and (u.text.strip() or u.images)), -1
+    )
     for index, unit in enumerate(units):
         if unit.kind == "break":
             continue
@@ -163,9 +166,14 @@ def extract_meta(units: list[Unit]) -> list[Meta]:
                     found.append(Meta(reading, index))
                     text = " | " + text[match.end() :]
 
-        def blank(match: re.Match[str], index: int = index) -> str:
+        leading = index == first and not text[: len(text) - len(text.lstrip())].strip()
+
+        def blank(match: re.Match[str], index: int = index, leading: bool = leading) -> str:
             inner = next(g for g in match.groups() if g is not None)
-            reading = _badge(inner.replace("_", " "))
+            # a bracket that opens the entry ("[Pattern Recognition] **Title**") is a badge
+            # whatever it names; elsewhere it must look like a venue or a date
+            trusted = leading and match.start() == len(text) - len(text.lstrip())
+            reading = _badge(inner.replace("_", " "), trusted=trusted)
             if not reading or (reading.year is None and not reading.venue_as_written):
                 return match.group(0)
             found.append(Meta(reading, index))

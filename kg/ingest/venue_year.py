@@ -150,14 +150,16 @@ _NOT_VENUES = {
     "github", "repo", "repository", "code", "blog", "website", "homepage", "project",
     "paper", "pdf", "link", "huggingface", "hugging face", "dataset", "model", "demo",
     "video", "slides", "new", "hot", "star", "stars", "tbd", "todo", "na", "n/a", "none",
-    "online", "web", "medium", "twitter", "youtube",
+    "online", "web", "medium", "twitter", "youtube", "survey", "review", "tutorial",
+    "benchmark", "position", "oral", "poster", "spotlight", "highlight",
 }  # fmt: skip
 _THIS_YEAR = datetime.date.today().year
 
 _YEAR_MONTH = re.compile(r"(?<![\d.])((?:19|20)\d\d)\s?[-/.]\s?(0?[1-9]|1[0-2])(?![\d])")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _SHORT_YEAR = re.compile(
-    r"(?:(?<=[A-Za-z\s(\[])['’‘`](\d\d)(?!\d)|(?<![\d.])(\d\d)['’](?!\w)|(?<=[A-Za-z])(\d\d)(?!\d))"
+    r"(?:(?<=[A-Za-z\s(\[])['’‘`](\d\d)(?!\d)|(?<![\d.])(\d\d)['’](?!\w)|"
+    r"(?<![A-Za-z])([A-Za-z][A-Za-z\-]+)(\d\d)(?![\dA-Za-z]))"
 )
 # Pages, volumes and issues: "pp. 530-538", "364.6443: 859-865", "vol. 3, no. 2".
 _PAGES = re.compile(
@@ -194,6 +196,11 @@ def _expand(two: str) -> int:
     return 2000 + value if 2000 + value <= _THIS_YEAR + 1 else 1900 + value
 
 
+def _short_year_ok(match: re.Match[str]) -> bool:
+    """A year glued to a word counts only after a known venue (``SIGIR24``, not ``COD10K``)."""
+    return match.group(3) is None or is_known_venue(match.group(3).split("@")[-1])
+
+
 def read_date(text: str) -> tuple[int | None, int | None, str]:
     """Find a year (and month) in ``text``; returns them and the text without the date.
 
@@ -210,11 +217,12 @@ def read_date(text: str) -> tuple[int | None, int | None, str]:
         year, month = int(match.group(1)), int(match.group(2))
     elif match := _YEAR.search(text):
         year, month = int(match.group(1)), None
-    elif match := _SHORT_YEAR.search(text):
-        year, month = _expand(next(g for g in match.groups() if g)), None
+    elif (match := _SHORT_YEAR.search(text)) and _short_year_ok(match):
+        year, month = _expand(match.group(1) or match.group(2) or match.group(4)), None
     else:
         return None, None, text.strip()
-    rest = (text[: match.start()] + " " + text[match.end() :]).strip()
+    start = match.start(4) if match.re is _SHORT_YEAR and match.group(4) else match.start()
+    rest = (text[:start] + " " + text[match.end() :]).strip()
     if month is None and (word := _MONTH_WORD.search(rest)):
         month = _MONTHS[word.group(1).lower()]
         rest = (rest[: word.start()] + " " + rest[word.end() :]).strip()
