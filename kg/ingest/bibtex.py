@@ -19,6 +19,7 @@ an undefined macro, a year or DOI that is not one are warnings at ``file:line``.
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 from typing import Any
@@ -92,6 +93,9 @@ _NOT_PAPERS = {
 _VENUE_FIELDS = ("journaltitle", "journal", "booktitle", "eventtitle")
 _INSTITUTION_FIELDS = ("school", "institution")
 _ETAL = {"others", "et al", "et al.", "and others"}
+# The splitter logs each broken block; this reader reports it as a warning at file:line
+# instead, so the library's log line must not reach stderr through logging's last resort.
+logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
 _YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 
 
@@ -327,7 +331,7 @@ class _Reader:
                 truncated = True
                 continue
             try:
-                parts = parse_single_name_into_parts(written, strict=False)
+                parts = parse_single_name_into_parts(written, strict=True)
             except InvalidNameError as err:
                 self.warn(line, f"author {written!r} kept as written: {err}")
                 names.append(latex_to_text(written))
