@@ -7,16 +7,18 @@ aliases on top of the automatic rules).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from kg.curation.load import Curation, load_curation, resolve_curation
 from kg.errors import IngestError
 from kg.ingest.identity import resolve_people
 from kg.ingest.markdown import ListDocument
+from kg.ingest.paper_fields import listing_of
+from kg.ingest.paper_identity import merge_papers
 from kg.ingest.registry import read_input
 from kg.ingest.report import empty_list_problem
-from kg.model import Category, Diagnostic, KnowledgeBase, Paper, PaperList
+from kg.model import Category, Diagnostic, KnowledgeBase, Paper, PaperList, SourceRef
 from kg.runtime.gc_pause import gc_paused
 
 __all__ = ["DEFAULT_DATA", "build_knowledge_base", "default_lists"]
@@ -40,7 +42,7 @@ def default_lists(folder: Path = DEFAULT_DATA) -> list[Path]:
 def build_knowledge_base(
     lists: Sequence[str | Path],
     *,
-    curation: str | Path | None = None,
+    curation: str | Path | Sequence[str | Path] | None = None,
     jobs: int | None = None,
     strict: bool = False,
 ) -> KnowledgeBase:
@@ -48,8 +50,9 @@ def build_knowledge_base(
 
     Args:
         lists: Markdown list files, in the order given (earlier lists win on conflicts).
-        curation: A folder with ``methods.yaml``, ``lineage.yaml``, ``aliases.yaml``;
-            ``None`` builds from the lists alone.
+        curation: A folder with ``methods.yaml``, ``lineage.yaml``, ``aliases.yaml``,
+            ``papers.yaml``, or several such folders (joined in order); ``None`` builds
+            from the lists alone.
         jobs: Processes a large list's parsing may use (see :mod:`kg.runtime.workers`).
         strict: A list with entries but no paper is an error instead of a warning.
 
@@ -63,15 +66,55 @@ def build_knowledge_base(
         for doc in documents:
             if (problem := empty_list_problem(doc.report)) is not None:
                 raise IngestError(str(problem).replace(": warning: ", ": ", 1))
-    return assemble(documents, load_curation(curation) if curation is not None else Curation())
+    loaded = load_curation(curation) if curation is not None else Curation()
+    return assemble(documents, loaded, entry_text=_SourceText().entry)
 
 
-def assemble(documents: Sequence[ListDocument], curation: Curation) -> KnowledgeBase:
-    """Combine parsed lists and loaded curation into a knowledge base (no I/O)."""
-    papers: dict[str, Paper] = {}
+class _SourceText:
+    """The raw text of an entry at its file and line, each input file read once."""
+
+    def __init__(self) -> None:
+        self.lines: dict[str, list[str]] = {}
+
+    def entry(self, where: SourceRef) -> str:
+        if where.file not in self.lines:
+            try:
+                text = Path(where.file).read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                text = ""
+            self.lines[where.file] = text.splitlines()
+        lines = self.lines[where.file]
+        if where.line > len(lines):
+            return ""
+        first = lines[where.line - 1]
+        if not first.lstrip().startswith("@"):  # a Markdown entry: its line as written
+            return first
+        # A BibTeX entry: up to its closing brace.
+        taken, depth = [], 0
+        for line in lines[where.line - 1 : where.line + 59]:
+            taken.append(line)
+            depth += line.count("{") - line.count("}")
+            if depth <= 0 and "{" in "".join(taken):
+                break
+        return "\n".join(taken)
+
+
+def assemble(
+    documents: Sequence[ListDocument],
+    curation: Curation,
+    *,
+    entry_text: Callable[[SourceRef], str] | None = None,
+) -> KnowledgeBase:
+    """Combine parsed lists and loaded curation into a knowledge base (no I/O).
+
+    Every entry gets its listing (``entry_text`` gives the raw text at an entry's
+    place); entries of all lists that name one paper become one paper
+    (:func:`kg.ingest.paper_identity.merge_papers`), with every list's membership kept.
+    """
     categories: dict[str, Category] = {}
     lists: dict[str, PaperList] = {}
     diagnostics: list[Diagnostic] = []
+    entries: list[Paper] = []
     for doc in documents:
         diagnostics.extend(doc.diagnostics)
         if (problem := empty_list_problem(doc.report)) is not None:
@@ -80,18 +123,16 @@ def assemble(documents: Sequence[ListDocument], curation: Curation) -> Knowledge
         for category in doc.categories:
             categories.setdefault(category.key, category)
         for paper in doc.papers:
-            if paper.key in papers:
-                first = papers[paper.key]
-                diagnostics.append(
-                    Diagnostic(
-                        source=paper.source,
-                        message=f"{paper.title!r} is also listed at {first.source}; the first entry is kept",
-                    )
-                )
-                continue
-            papers[paper.key] = paper
-    ordered = sorted(papers.values(), key=lambda p: p.key)
-    contributions, lineage, curation_notes = resolve_curation(curation, ordered)
+            if not paper.listings:
+                text = entry_text(paper.source) if entry_text is not None else ""
+                paper = paper.model_copy(update={"listings": (listing_of(paper, text),)})
+            entries.append(paper)
+    outcome = merge_papers(entries, curation.papers)
+    diagnostics.extend(outcome.diagnostics)
+    ordered = outcome.papers
+    contributions, lineage, curation_notes = resolve_curation(
+        curation, ordered, renamed=outcome.renamed
+    )
     diagnostics.extend(curation_notes)
     signatures = [(p.key, i, name) for p in ordered for i, name in enumerate(p.authors, start=1)]
     persons, authorships, identity_notes = resolve_people(signatures, aliases=curation.aliases)
@@ -108,4 +149,5 @@ def assemble(documents: Sequence[ListDocument], curation: Curation) -> Knowledge
         diagnostics=tuple(diagnostics),
         identity_notes=identity_notes,
         reports=tuple(doc.report for doc in documents),
+        paper_merges=tuple(outcome.merges),
     )

@@ -13,6 +13,13 @@ Three optional files in a curation folder, each loaded strictly (see
 ``aliases.yaml``
     ``people:`` groups of written names that are one person (optional ``canonical``);
     ``distinct:`` pairs of names that must never be merged.
+``papers.yaml``
+    paper identity: ``same_as:`` groups of references that are one paper, ``distinct:``
+    pairs never to merge (see :mod:`kg.ingest.paper_identity`); references are
+    ``arxiv:ID``, ``doi:10.x/y``, ``paper:KEY`` or ``paper:KEY@LIST``.
+
+Several curation folders load into one :class:`Curation` (their entries in folder
+order); a method id or lineage edge stated in two of them is an error at file:line.
 
 Works are referenced as ``arxiv:<id>``, ``paper:<key>`` (the key ``kg stats --papers``
 shows) or ``method:<id>``. Resolving those references against the parsed lists happens
@@ -30,9 +37,14 @@ from typing import Annotated, Generic, TypeVar
 
 from pydantic import Field
 
+from kg.curation.dates import dates as _dates
+from kg.curation.dates import is_earlier as _is_earlier
+from kg.curation.dates import show as _show
+from kg.curation.papers import paper_rules
 from kg.curation.strict_yaml import LineMap, load_yaml, validate
 from kg.errors import CurationError
 from kg.ingest.identity import AliasRules
+from kg.ingest.paper_identity import PaperRules
 from kg.model import (
     CleanStr,
     Contribution,
@@ -111,6 +123,7 @@ class Curation:
     methods: tuple[_Located[_MethodEntry], ...] = ()
     lineage: tuple[_Located[_LineageEntry], ...] = ()
     aliases: AliasRules = AliasRules()
+    papers: PaperRules = PaperRules()
 
 
 def _located(items: Sequence[T], key: str, lines: LineMap, file: str) -> tuple[_Located[T], ...]:
@@ -120,12 +133,30 @@ def _located(items: Sequence[T], key: str, lines: LineMap, file: str) -> tuple[_
     )
 
 
-def load_curation(folder: str | Path) -> Curation:
-    """Load ``methods.yaml``, ``lineage.yaml`` and ``aliases.yaml`` from ``folder`` (each optional).
+def load_curation(folder: str | Path | Sequence[str | Path]) -> Curation:
+    """Load ``methods.yaml``, ``lineage.yaml``, ``aliases.yaml`` and ``papers.yaml`` (each optional).
+
+    Args:
+        folder: One curation folder, or several: their entries are joined in order (a
+            duplicate method id or edge across them is caught by :func:`resolve_curation`).
 
     Raises:
         ParseError: a file is malformed or fails validation (file:line in the message).
     """
+    if not isinstance(folder, str | Path):
+        joined = Curation()
+        for one in folder:
+            part = load_curation(one)
+            joined = Curation(
+                methods=joined.methods + part.methods,
+                lineage=joined.lineage + part.lineage,
+                aliases=AliasRules(
+                    same=joined.aliases.same + part.aliases.same,
+                    distinct=joined.aliases.distinct + part.aliases.distinct,
+                ),
+                papers=joined.papers + part.papers,
+            )
+        return joined
     folder = Path(folder)
     methods: tuple[_Located[_MethodEntry], ...] = ()
     lineage: tuple[_Located[_LineageEntry], ...] = ()
@@ -145,14 +176,25 @@ def load_curation(folder: str | Path) -> Curation:
             same=tuple((p.canonical, tuple(p.variants)) for p in parsed.people),
             distinct=tuple((a, b) for a, b in parsed.distinct),
         )
-    return Curation(methods=methods, lineage=lineage, aliases=aliases)
+    return Curation(methods=methods, lineage=lineage, aliases=aliases, papers=paper_rules(folder))
 
 
 class _Resolver:
     """Turns ``arxiv:``/``paper:``/``method:`` references into keys, or fails at file:line."""
 
-    def __init__(self, papers: Sequence[Paper], method_ids: Sequence[str]) -> None:
+    def __init__(
+        self,
+        papers: Sequence[Paper],
+        method_ids: Sequence[str],
+        renamed: dict[str, str] | None = None,
+    ) -> None:
         self.by_key = {p.key: p for p in papers}
+        # A key a reader made that names a merged paper now (kg.ingest.paper_identity).
+        self.by_key |= {
+            old: self.by_key[new]
+            for old, new in (renamed or {}).items()
+            if old not in self.by_key and new in self.by_key
+        }
         self.by_arxiv = {p.arxiv_id: p for p in papers if p.arxiv_id}
         self.methods = set(method_ids)
 
@@ -169,7 +211,7 @@ class _Resolver:
         if scheme == "arxiv" and value in self.by_arxiv:
             return self.by_arxiv[value].key
         if scheme == "paper" and value in self.by_key:
-            return value
+            return self.by_key[value].key
         if scheme == "method":
             raise CurationError(
                 f"{ref!r} is a method where a paper is expected", source=where.file, line=where.line
@@ -184,6 +226,11 @@ class _Resolver:
         close = difflib.get_close_matches(value, pool, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         return CurationError(f"unknown {kind} {ref!r}{hint}", source=where.file, line=where.line)
+
+
+def _at(first: SourceRef, here: SourceRef) -> str:
+    """Where something was first stated: ``line N`` in the same file, else ``file:line``."""
+    return f"line {first.line}" if first.file == here.file else str(first)
 
 
 def _find_cycle(edges: dict[str, list[str]]) -> list[str] | None:
@@ -220,16 +267,19 @@ def _find_cycle(edges: dict[str, list[str]]) -> list[str] | None:
 
 
 def resolve_curation(
-    curation: Curation, papers: Sequence[Paper]
+    curation: Curation, papers: Sequence[Paper], *, renamed: dict[str, str] | None = None
 ) -> tuple[tuple[Contribution, ...], tuple[LineageEdge, ...], tuple[Diagnostic, ...]]:
     """Check curated entries against the papers and return resolved contributions and lineage.
+
+    ``renamed`` maps keys the readers made to the key of the paper they were merged into,
+    so ``paper:<slug>`` still names a paper that another list gave an arXiv id.
 
     Raises:
         CurationError: an unknown reference, a duplicate id or edge, or a cycle (in
             lineage or in ``variant_of``), naming the file and line of the entry.
     """
     ids = _method_ids(curation)
-    resolver = _Resolver(papers, list(ids))
+    resolver = _Resolver(papers, list(ids), renamed)
     contributions = _contributions(curation, resolver, ids)
     edges, diagnostics = _lineage(curation, resolver, _dates(papers, contributions))
     return tuple(contributions), tuple(edges), tuple(diagnostics)
@@ -242,7 +292,7 @@ def _method_ids(curation: Curation) -> dict[str, SourceRef]:
         if item.value.id in ids:
             first = ids[item.value.id]
             raise CurationError(
-                f"duplicate method id {item.value.id!r} (first at line {first.line})",
+                f"duplicate method id {item.value.id!r} (first at {_at(first, item.source)})",
                 source=item.source.file,
                 line=item.source.line,
             )
@@ -317,7 +367,7 @@ def _lineage(
         signature = (str(newer), str(older), link.relation.value)
         if signature in seen:
             raise CurationError(
-                f"duplicate lineage edge {newer} {link.relation.value} {older} (first at line {seen[signature].line})",
+                f"duplicate lineage edge {newer} {link.relation.value} {older} (first at {_at(seen[signature], edge_item.source)})",
                 source=edge_item.source.file,
                 line=edge_item.source.line,
             )
@@ -343,37 +393,3 @@ def _lineage(
             "lineage forms a cycle: " + " -> ".join(cycle), source=where.file, line=where.line
         )
     return edges, diagnostics
-
-
-def _first_seen(paper: Paper) -> tuple[int, int | None] | None:
-    """When a paper first appeared: its arXiv month when that is earlier than its venue year."""
-    if paper.arxiv_id:
-        arxiv = (2000 + int(paper.arxiv_id[:2]), int(paper.arxiv_id[2:4]))
-        if paper.year is None or arxiv[0] <= paper.year:
-            return arxiv
-    if paper.year is None:
-        return None
-    return paper.year, paper.month
-
-
-def _dates(
-    papers: Sequence[Paper], contributions: Sequence[Contribution]
-) -> dict[str, tuple[int, int | None]]:
-    """When each work first appeared; a contribution dates from its earliest introducing paper."""
-    dates = {f"paper:{p.key}": seen for p in papers if (seen := _first_seen(p)) is not None}
-    for c in contributions:
-        found = [dates[f"paper:{k}"] for k in c.introduced_by if f"paper:{k}" in dates]
-        if found:
-            dates[f"method:{c.id}"] = min(found, key=lambda d: (d[0], d[1] or 0))
-    return dates
-
-
-def _is_earlier(a: tuple[int, int | None], b: tuple[int, int | None]) -> bool:
-    """Whether ``a`` is surely before ``b`` (months compared only when both are known)."""
-    if a[0] != b[0]:
-        return a[0] < b[0]
-    return a[1] is not None and b[1] is not None and a[1] < b[1]
-
-
-def _show(date: tuple[int, int | None]) -> str:
-    return f"{date[0]}-{date[1]:02d}" if date[1] else str(date[0])

@@ -89,12 +89,14 @@ def combine(entries: Sequence[Paper]) -> tuple[Paper, list[Diagnostic]]:
     )
     if authors is not None:
         update |= {"authors": authors.authors, "authors_truncated": authors.authors_truncated}
-    for name in ("arxiv_id", "doi", "hybrid_label"):
+    for name in ("doi", "hybrid_label"):
         values = [getattr(p, name) for p in ranked if getattr(p, name)]
         if values:
             update[name] = values[0]
-    keys = sorted(p.key for p in entries)
-    update["key"] = update.get("arxiv_id") or keys[0]
+    # The key must not depend on input order: the smallest arXiv id, else the smallest key.
+    arxiv_ids = sorted({p.arxiv_id for p in entries if p.arxiv_id})
+    update["arxiv_id"] = arxiv_ids[0] if arxiv_ids else None
+    update["key"] = arxiv_ids[0] if arxiv_ids else min(p.key for p in entries)
     update["categories"] = tuple(dict.fromkeys(c for p in entries for c in p.categories))
     urls: dict[str, object] = {}
     for paper in [winner, *entries]:
@@ -122,6 +124,7 @@ def _conflicts(paper: Paper, entries: Sequence[Paper]) -> list[Diagnostic]:
             message = f"{paper.title!r}: {what} differ: {said}"
             notes.append(Diagnostic(source=paper.source, message=message))
 
+    differ("arXiv ids", [(p.arxiv_id, p) for p in entries if p.arxiv_id])
     differ(
         "years",
         [(str(p.year), p) for p in entries if p.year_source == YearSource.LIST],

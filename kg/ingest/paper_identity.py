@@ -117,7 +117,23 @@ class _Groups:
         self.years: dict[int, set[int]] = {
             i: {y} if (y := _stated_year(p)) is not None else set() for i, p in enumerate(entries)
         }
+        self.ids: dict[int, set[str]] = {
+            i: {f"arxiv:{p.arxiv_id}"} if p.arxiv_id else set() for i, p in enumerate(entries)
+        }
+        for i, p in enumerate(entries):
+            if p.doi:
+                self.ids[i].add(f"doi:{p.doi.lower()}")
         self.barriers = barriers
+
+    def ids_disagree(self, a: int, b: int) -> bool:
+        """Whether both groups have an arXiv id (or a DOI) and none in common."""
+        ia, ib = self.ids[self.find(a)], self.ids[self.find(b)]
+        for scheme in ("arxiv:", "doi:"):
+            xa = {i for i in ia if i.startswith(scheme)}
+            xb = {i for i in ib if i.startswith(scheme)}
+            if xa and xb and not xa & xb:
+                return True
+        return False
 
     def find(self, i: int) -> int:
         while self.parent[i] != i:
@@ -137,6 +153,7 @@ class _Groups:
         self.parent[gone] = keep
         self.members[keep] |= self.members.pop(gone)
         self.years[keep] |= self.years.pop(gone)
+        self.ids[keep] |= self.ids.pop(gone)
 
 
 @dataclass
@@ -180,12 +197,12 @@ class _Matcher:
                     self._title_pair(a, b)
 
     def _title_pair(self, a: int, b: int) -> None:
-        pa, pb = self.entries[a], self.entries[b]
+        pa = self.entries[a]
         ra, rb = self.groups.find(a), self.groups.find(b)
         if ra == rb:
             return
         evidence = f"title {pa.title!r}"
-        if _ids_disagree(pa, pb):
+        if self.groups.ids_disagree(a, b):
             self.decisions.append((IDS_DISAGREE, evidence, a, b, False))
             return
         ya, yb = self.groups.years[ra], self.groups.years[rb]
@@ -195,12 +212,6 @@ class _Matcher:
             return
         year = next(iter(ya or yb), None)
         self.link(TITLE, evidence + (f", year {year}" if year else ""), a, b)
-
-
-def _ids_disagree(a: Paper, b: Paper) -> bool:
-    arxiv = a.arxiv_id and b.arxiv_id and a.arxiv_id != b.arxiv_id
-    doi = a.doi and b.doi and a.doi.lower() != b.doi.lower()
-    return bool(arxiv or doi)
 
 
 def merge_papers(entries: Sequence[Paper], rules: PaperRules = PaperRules()) -> MergeOutcome:
@@ -214,6 +225,13 @@ def merge_papers(entries: Sequence[Paper], rules: PaperRules = PaperRules()) -> 
         (_resolve(a, entries, where), _resolve(b, entries, where), where)
         for a, b, where in rules.distinct
     ]
+    for (x, y, where), (a, b, _) in zip(barriers, rules.distinct, strict=True):
+        if x & y:
+            raise CurationError(
+                f"distinct {a!r} and {b!r} both name the entry at {entries[min(x & y)].source}",
+                source=where.file,
+                line=where.line,
+            )
     matcher = _Matcher(entries, _Groups(entries, [(x, y) for x, y, _ in barriers]))
     for refs, where in rules.same_as:
         found = sorted(
