@@ -341,3 +341,44 @@ def test_a_parse_error_in_another_process_names_its_file_and_line(monkeypatch):
     with pytest.raises(ParseError) as parallel:
         parse_markdown(text, source="x.md", jobs=2)
     assert str(parallel.value) == str(serial.value) == "x.md:103: entry 'Bad': rejected"
+
+
+def test_a_list_nested_ten_levels_deep_reads_every_entry():
+    # markdown-it stops at its nesting limit and drops the rest of the file; ours is higher
+    lines = ["# Deep"]
+    for depth in range(20):
+        lines.append(
+            "  " * depth
+            + f"- [Paper number {depth} on nested lists](https://arxiv.org/abs/2301.{depth:05d}) *Ann Lee, Bo Chen*"
+        )
+    doc = parse_markdown("\n".join(lines) + "\n", source="deep.md")
+    assert doc.report.papers == 20
+    assert doc.diagnostics == ()
+
+
+def test_reading_stopped_by_nesting_is_said_with_its_line():
+    lines = ["# Deeper"] + [
+        "> " * 200 + "- [A paper title here](https://arxiv.org/abs/2301.00001) *Ann Lee*"
+    ]
+    lines += ["- [Another paper title](https://arxiv.org/abs/2301.00002) *Bo Chen*"] * 3
+    doc = parse_markdown("\n".join(lines) + "\n", source="deeper.md")
+    warned = [d for d in doc.diagnostics if "reading stopped here" in d.message]
+    assert warned and warned[0].source.line == 2
+
+
+def test_malformed_year_badges_and_bad_title_links_are_never_dropped_silently():
+    text = (
+        "# L\n## C\n"
+        "[**2024-13 ICLR**] [**Months Beyond Twelve in a Badge**](https://arxiv.org/abs/2401.00001), *Ann Lee*\n\n"
+        "[**0000 ICLR**] [**A Zero Year in the Badge**](https://arxiv.org/abs/2401.00002), *Ann Lee*\n\n"
+        "- [A Title Whose Link Is Unsafe](javascript:alert(1)) *Bo Chen, Cy Dee* ICML 2023.\n"
+    )
+    doc = parse_markdown(text, source="bad.md")
+    report = doc.report
+    assert report.candidates == report.papers + len(report.skipped)
+    titles = {p.title for p in doc.papers}
+    assert "Months Beyond Twelve in a Badge" in titles
+    assert "A Zero Year in the Badge" in titles
+    [unsafe] = [p for p in doc.papers if p.title == "A Title Whose Link Is Unsafe"]
+    assert unsafe.links == () and unsafe.venue == "ICML" and unsafe.year == 2023
+    assert any("javascript" in d.message or "not one" in d.message for d in doc.diagnostics)

@@ -10,15 +10,44 @@ people put in front of ``_ % & #`` and a ``\\url{...}`` wrapper.
 from __future__ import annotations
 
 import functools
+import logging
 import re
 
-from pylatexenc.latex2text import LatexNodes2Text
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+from pylatexenc.latexencode import RULE_REGEX, UnicodeToLatexConversionRule, UnicodeToLatexEncoder
 
 from kg.text import clean_text
 
-__all__ = ["latex_to_text", "latex_url"]
+__all__ = ["latex_to_text", "latex_url", "text_to_latex"]
 
-_CONVERTER = LatexNodes2Text(math_mode="text", strict_latex_spaces=False)
+_CONTEXT = get_default_latex_context_db()
+# pylatexenc reads \textasciicircum as U+02C6; the writer below uses it for a plain "^".
+_CONTEXT.add_context_category(
+    "lineage-kg", prepend=True, macros=[MacroTextSpec("textasciicircum", "^")]
+)
+_CONVERTER = LatexNodes2Text(latex_context=_CONTEXT, math_mode="text", strict_latex_spaces=False)
+# Characters LaTeX would read as something else, kept as written: "--" is not an en dash,
+# straight quotes are not curly ones. Everything else: pylatexenc's own table, and a
+# character it has no macro for (CJK, emoji) stays as UTF-8, which biber, pandoc and
+# pybtex read (its "no known latex representation" log line is not for the user).
+_ENCODER = UnicodeToLatexEncoder(
+    conversion_rules=[
+        UnicodeToLatexConversionRule(
+            RULE_REGEX,
+            [
+                (re.compile(r"-(?=-)"), r"-{}"),
+                (re.compile(r"([\"'`])"), r"{\1}"),
+                (re.compile(r"\^"), r"{\\textasciicircum}"),
+            ],
+        ),
+        "defaults",
+    ],
+    non_ascii_only=False,
+    unknown_char_policy="keep",
+    replacement_latex_protection="braces-all",
+)
+logging.getLogger("pylatexenc.latexencode").addHandler(logging.NullHandler())
+logging.getLogger("pylatexenc.latexencode").propagate = False
 _URL_WRAPPER = re.compile(r"^\s*\\(?:url|href)\s*\{(.*?)\}", re.S)
 _URL_ESCAPE = re.compile(r"\\([_%&#$~{}])")
 
@@ -49,3 +78,15 @@ def latex_url(value: str) -> str:
     if (match := _URL_WRAPPER.match(text)) is not None:
         text = match.group(1)
     return _URL_ESCAPE.sub(r"\1", text).strip().strip("{}").strip()
+
+
+def text_to_latex(value: str) -> str:
+    """LaTeX for a Unicode field value; :func:`latex_to_text` reads it back unchanged.
+
+    >>> print(text_to_latex("Højen-Sørensen: Q&A -- 50% of $x_1$"))
+    H{\\o}jen-S{\\o}rensen: Q{\\&}A {-{}}- 50{\\%} of {\\$}x{\\_}1{\\$}
+    >>> latex_to_text(text_to_latex("Højen-Sørensen: Q&A -- 50% of $x_1$"))
+    'Højen-Sørensen: Q&A -- 50% of $x_1$'
+    """
+    encoded: str = _ENCODER.unicode_to_latex(value)
+    return encoded

@@ -19,6 +19,7 @@ their results joined in document order, so the output is the same with any numbe
 from __future__ import annotations
 
 import functools
+import re
 import itertools
 from collections.abc import Iterator
 from pathlib import Path
@@ -47,6 +48,8 @@ PARALLEL_FROM_CHARS = 256 * 1024
 #: Block nesting markdown-it follows (its default, 20, stops at ten levels of list).
 MAX_NESTING = 120
 _CANDIDATES_PER_BATCH = 512
+_LEAF_BLOCKS = {"inline", "fence", "code_block", "html_block", "hr"}
+_REFERENCE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*\S")
 
 
 class ListDocument(Model):
@@ -172,17 +175,28 @@ def _parse_inlines(md: MarkdownIt, env: dict[str, Any], tokens: list[Any]) -> No
 
 
 def _nesting_warning(tokens: list[Any], lines: list[str], source: str) -> list[Diagnostic]:
-    """A warning when markdown-it stopped reading early (nesting deeper than it follows)."""
-    last_read = max((t.map[1] for t in tokens if t.map), default=0)
-    remaining = [i for i in range(last_read, len(lines)) if lines[i].strip()]
-    if not remaining:
+    """A warning when markdown-it left text unread (blocks nested deeper than it follows).
+
+    At its nesting limit markdown-it skips the rest of the innermost block without a
+    word. Every non-blank line should lie in some leaf block (an inline run, code, HTML,
+    a rule, a table); the first one that does not is where reading stopped.
+    """
+    covered = bytearray(len(lines) + 1)
+    for token in tokens:
+        if token.map and (token.type in _LEAF_BLOCKS or token.type.startswith("table")):
+            covered[token.map[0] : token.map[1]] = b"\x01" * (token.map[1] - token.map[0])
+    unread = [
+        i
+        for i, line in enumerate(lines)
+        if not covered[i] and line.strip(" >\t-*+|:0123456789.)") and not _REFERENCE.match(line)
+    ]
+    if not unread:
         return []
-    line = remaining[0] + 1
     message = (
         f"reading stopped here: the Markdown nests blocks deeper than {MAX_NESTING} levels; "
-        f"{len(remaining)} non-empty lines after this one were not read"
+        f"{len(unread)} non-empty lines were not read"
     )
-    return [Diagnostic(source=SourceRef(file=source, line=line), message=message)]
+    return [Diagnostic(source=SourceRef(file=source, line=unread[0] + 1), message=message)]
 
 
 def _split(items: list[T], parts: int) -> list[list[T]]:
