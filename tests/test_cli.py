@@ -30,13 +30,15 @@ def test_build_one_list_alone(one_list: Path, tmp_path: Path):
     result = runner.invoke(app, ["build", "-i", str(one_list), "--out", str(out), "--no-views"])
     assert result.exit_code == 0, result.output
     assert "  papers         1\n" in result.output
-    assert result.output.splitlines()[-1].startswith(f"Wrote 5 files to {out}/ in ")
+    assert result.output.splitlines()[-1].startswith(f"Wrote 7 files to {out}/ in ")
     assert sorted(p.name for p in out.iterdir()) == [
         "graph.cyjs",
         "graph.graphml",
         "graph.jsonld",
         "graph.nt",
         "graph.ttl",
+        "papers.bib",
+        "papers.csl.json",
     ]
 
 

@@ -48,6 +48,8 @@ EXPORT_FILES = {
     "jsonld": "graph.jsonld",
     "graphml": "graph.graphml",
     "cyjs": "graph.cyjs",
+    "bibtex": "papers.bib",
+    "csl-json": "papers.csl.json",
 }
 
 
@@ -104,10 +106,14 @@ def _graph_files(
     kb: KnowledgeBase, triples: CanonicalTriples, views: bool, report: BuildReport
 ) -> Iterator[tuple[str, bytes]]:
     """GraphML of the networkx projection, then the HTML views drawn from it."""
+    from kg.export.bibtex import to_bibtex
+    from kg.export.csl_json import to_csl_json
     from kg.export.graph_tools import to_cytoscape_json
     from kg.export.graphml import to_graphml
     from kg.graph.nx_convert import to_networkx
 
+    yield EXPORT_FILES["bibtex"], _timed(report, "bibtex", lambda: to_bibtex(kb).encode())
+    yield EXPORT_FILES["csl-json"], _timed(report, "csl-json", lambda: to_csl_json(kb).encode())
     graph = _timed(report, "networkx", lambda: to_networkx(triples))
     yield EXPORT_FILES["graphml"], _timed(report, "graphml", lambda: to_graphml(graph))
     yield EXPORT_FILES["cyjs"], _timed(report, "cyjs", lambda: to_cytoscape_json(graph))
