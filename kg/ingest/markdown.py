@@ -19,8 +19,8 @@ their results joined in document order, so the output is the same with any numbe
 from __future__ import annotations
 
 import functools
-import re
 import itertools
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TypeVar

@@ -166,13 +166,13 @@ def extract_meta(units: list[Unit]) -> list[Meta]:
                     found.append(Meta(reading, index))
                     text = " | " + text[match.end() :]
 
-        leading = index == first and not text[: len(text) - len(text.lstrip())].strip()
+        opening = len(text) - len(text.lstrip()) if index == first else -1
 
-        def blank(match: re.Match[str], index: int = index, leading: bool = leading) -> str:
+        def blank(match: re.Match[str], index: int = index, opening: int = opening) -> str:
             inner = next(g for g in match.groups() if g is not None)
             # a bracket that opens the entry ("[Pattern Recognition] **Title**") is a badge
             # whatever it names; elsewhere it must look like a venue or a date
-            trusted = leading and match.start() == len(text) - len(text.lstrip())
+            trusted = match.start() == opening
             reading = _badge(inner.replace("_", " "), trusted=trusted)
             if not reading or (reading.year is None and not reading.venue_as_written):
                 return match.group(0)

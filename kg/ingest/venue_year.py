@@ -300,8 +300,8 @@ def read_venue_year(
         return VenueYear(year=year, month=month) if year else VenueYear()
     plausible = looks_like_venue(written, acronyms=acronyms or year is not None)
     if trusted:
-        words = set(re.findall(r"[a-z/]+", fold(written)))
-        plausible = bool(words) and not words <= _NOT_VENUES
+        names = set(re.findall(r"[a-z/]+", fold(written)))
+        plausible = bool(names) and not names <= _NOT_VENUES
     if not plausible:
         if strict or year is None:
             return VenueYear()
