@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from kg.model import KnowledgeBase
+from kg.model import KnowledgeBase, PaperMerge
 
 __all__ = ["Merge", "Stats", "compute_stats"]
 
@@ -29,6 +29,10 @@ class Stats:
     per_year: list[tuple[int, int]]
     merges: list[Merge]
     identity_notes: list[str]
+    #: Paper identity decisions: entries merged into one paper, or kept apart, with why.
+    paper_merges: list[PaperMerge]
+    #: Papers merged from several entries, per rule (``same arXiv id``: 48, ...).
+    paper_rules: list[tuple[str, int]]
 
 
 def compute_stats(kb: KnowledgeBase, *, top: int = 10) -> Stats:
@@ -41,6 +45,7 @@ def compute_stats(kb: KnowledgeBase, *, top: int = 10) -> Stats:
     counts = {
         "lists": len(kb.lists),
         "papers": len(kb.papers),
+        "listings": sum(len(p.listings) for p in kb.papers),
         "persons": len(kb.persons),
         "authorships": len(kb.authorships),
         "venues": len({p.venue for p in kb.papers if p.venue is not None}),
@@ -68,4 +73,9 @@ def compute_stats(kb: KnowledgeBase, *, top: int = 10) -> Stats:
             if len(p.variants) > 1 or p.nicknames
         ],
         identity_notes=list(kb.identity_notes),
+        paper_merges=list(kb.paper_merges),
+        paper_rules=sorted(
+            Counter(m.rule for m in kb.paper_merges if m.merged).items(),
+            key=lambda item: (-item[1], item[0]),
+        ),
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -17,6 +17,9 @@ from kg.cli.app import (
     load_inputs,
 )
 
+if TYPE_CHECKING:
+    from kg.model import PaperMerge
+
 
 @app.command()
 @handle_errors
@@ -24,7 +27,11 @@ def stats(
     inputs: InputsOpt = None,
     curation: CurationOpt = None,
     merges: Annotated[
-        bool, typer.Option("--merges", help="List every person whose spellings were merged.")
+        bool,
+        typer.Option(
+            "--merges",
+            help="List every person whose spellings were merged, and every paper merged from several entries (rule and evidence) or kept apart.",
+        ),
     ] = False,
     papers: Annotated[
         bool, typer.Option("--papers", help="List paper keys (for curated YAML) and titles.")
@@ -58,6 +65,29 @@ def stats(
             sections.append(
                 "Not merged (review)\n" + "\n".join(f"  {note}" for note in result.identity_notes)
             )
+        sections.extend(_paper_merges(result.paper_merges, result.paper_rules))
     if papers:
         sections.append("Papers\n" + columns([(p.key, p.title) for p in kb.papers]))
     typer.echo("\n\n".join(sections))
+
+
+def _paper_merges(merges: list[PaperMerge], rules: list[tuple[str, int]]) -> list[str]:
+    """The paper identity sections: merges per rule, each decision, entries kept apart."""
+
+    def row(m: PaperMerge) -> str:
+        first, second = m.sources
+        return f"  {m.key}  {m.rule}: {m.evidence}\n      {first}  +  {second}"
+
+    merged = [m for m in merges if m.merged]
+    apart = [m for m in merges if not m.merged]
+    sections = [
+        "Merged papers (entries joined, by rule)\n"
+        + columns([(rule, str(n)) for rule, n in rules])
+        + ("\n" + "\n".join(row(m) for m in merged) if merged else "")
+    ]
+    if apart:
+        sections.append(
+            "Papers kept apart (review; papers.yaml same_as merges them)\n"
+            + "\n".join(row(m) for m in apart)
+        )
+    return sections

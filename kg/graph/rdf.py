@@ -10,11 +10,12 @@ IRIs, which keeps exports deterministic and diffs readable.
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Iterator
 from typing import NamedTuple
 
 from kg.graph.namespaces import LKG, PREFIXES, Namespaces
-from kg.model import ContributionKind, KnowledgeBase, LinkKind
+from kg.model import ContributionKind, KnowledgeBase, LinkKind, Paper
 
 __all__ = ["Lit", "Triple", "iter_triples", "lkg"]
 
@@ -110,6 +111,23 @@ def _scheme(kb: KnowledgeBase, ns: Namespaces) -> Iterator[Triple]:
         iri = ns.paper_list(paper_list.key)
         yield iri, RDF_TYPE, lkg("PaperList")
         yield iri, RDFS_LABEL, Lit(paper_list.title)
+        yield iri, _SOURCE_FILE, Lit(shown_path(paper_list.file))
+
+
+@functools.cache
+def shown_path(file: str) -> str:
+    """A source file as the graph states it: relative to the working folder when inside it.
+
+    Exports then do not depend on where the checkout lives (``data/lineage.yaml``, not
+    ``/home/me/lineage-kg/data/lineage.yaml``), with the same text in every build.
+
+    >>> shown_path("data/lineage.yaml")
+    'data/lineage.yaml'
+    """
+    if not os.path.isabs(file):
+        return file.replace(os.sep, "/")
+    relative = os.path.relpath(file)
+    return file if relative.startswith("..") else relative.replace(os.sep, "/")
 
 
 def _papers(kb: KnowledgeBase, ns: Namespaces) -> Iterator[Triple]:
@@ -150,6 +168,37 @@ def _papers(kb: KnowledgeBase, ns: Namespaces) -> Iterator[Triple]:
         for link in paper.links:
             yield iri, _LINK_PROPERTY[link.kind], link.url
         yield iri, lkg("listedIn"), ns.paper_list(paper.list_key)
+        yield from _listings(paper, iri, ns, category_key)
+
+
+_SOURCE_FILE = lkg("sourceFile")
+_LINE = lkg("line")
+
+
+def _listings(
+    paper: Paper, iri: str, ns: Namespaces, category_key: dict[str, str]
+) -> Iterator[Triple]:
+    """Each entry that names the paper, as its input wrote it (``paper/KEY/listing/LIST/LINE``)."""
+    for item in paper.listings:
+        in_list = ns.paper_list(item.list_key)
+        listing = f"{iri}/listing/{item.list_key}/{item.line}"
+        yield iri, lkg("listedIn"), in_list
+        yield iri, lkg("listing"), listing
+        yield listing, RDF_TYPE, lkg("Listing")
+        yield listing, RDFS_LABEL, Lit(f"{paper.title}, listed in {item.list_key} line {item.line}")
+        yield listing, lkg("inList"), in_list
+        yield listing, _SOURCE_FILE, Lit(shown_path(item.source_file))
+        yield listing, _LINE, _int(item.line)
+        if item.entry_text:
+            yield listing, lkg("entryText"), Lit(item.entry_text)
+        for label in item.categories:
+            yield listing, DCT + "subject", ns.category(category_key[label])
+        if item.year is not None:
+            yield listing, lkg("statedYear"), _int(item.year)
+        if item.venue:
+            yield listing, lkg("statedVenue"), Lit(item.venue)
+        if item.authors:
+            yield listing, lkg("statedAuthors"), Lit(", ".join(item.authors))
 
 
 def _people(kb: KnowledgeBase, ns: Namespaces) -> Iterator[Triple]:
@@ -217,6 +266,8 @@ def _contributions(kb: KnowledgeBase, ns: Namespaces) -> Iterator[Triple]:
         if c.evidence:
             yield iri, lkg("evidenceText"), Lit(c.evidence.text)
             yield iri, DCT + "source", c.evidence.source
+        yield iri, _SOURCE_FILE, Lit(shown_path(c.source.file))
+        yield iri, _LINE, _int(c.source.line)
         if c.variant_of:
             yield iri, lkg("variantOf"), ns.method(c.variant_of)
             yield iri, PROV_DERIVED, ns.method(c.variant_of)
@@ -251,3 +302,5 @@ def _lineage(kb: KnowledgeBase, ns: Namespaces) -> Iterator[Triple]:
         yield iri, lkg("relation"), relation
         yield iri, lkg("evidenceText"), Lit(edge.evidence.text)
         yield iri, DCT + "source", edge.evidence.source
+        yield iri, _SOURCE_FILE, Lit(shown_path(edge.source.file))
+        yield iri, _LINE, _int(edge.source.line)
