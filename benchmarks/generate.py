@@ -269,7 +269,40 @@ def _entry(paper: _Paper) -> str:
     return f"[**{paper.badge}**] {hybrid}[**{paper.title}**](https://arxiv.org/pdf/{paper.arxiv}), *{', '.join(paper.authors)}*{tail}"
 
 
-def _markdown(papers: list[_Paper], seed: int) -> str:
+#: Entry styles of ``--formats mixed``: the shapes real lists use (see tests/gold/lists).
+STYLES = ("badge", "trailing", "numbered", "multiline", "citation", "dated", "table")
+
+
+def _venue_year(paper: _Paper) -> tuple[str, str]:
+    words = paper.badge.split()
+    venue = " ".join(w for w in words[1:] if w not in _MONTHS and w not in _PRESENTATIONS)
+    return venue, words[0]
+
+
+def _styled(paper: _Paper, style: str) -> str:
+    """One entry in one of the styles of real lists (same paper, same fields)."""
+    if style == "badge" or paper.hybrid:
+        return _entry(paper)
+    venue, year = _venue_year(paper)
+    url = f"https://arxiv.org/abs/{paper.arxiv}"
+    names = ", ".join(paper.authors)
+    code = next((u for label, u in paper.links if label == "github"), None)
+    code_link = f" [[code]]({code})" if code else ""
+    if style == "trailing":
+        return f"- [**{paper.title}**]({url}) *{names}.* {venue} {year}."
+    if style == "numbered":
+        return f"1. [{venue} {year}] **{paper.title}** [[paper]]({url}){code_link}"
+    if style == "multiline":
+        return f"* **{paper.title}** <br>\n*{names}* <br>\n{venue}, {year}. [[Paper]]({url}){code_link}"
+    if style == "citation":
+        first = paper.authors[0]
+        return f'- {first}, et al. "{paper.title}", {venue} {year} [:octocat:]({code or url})'
+    if style == "dated":
+        return f"-  [{year}/{paper.month:02d}] **[{paper.title}]({url})** ![img](https://img.shields.io/badge/{venue.replace('-', '--').replace(' ', '_')}-blue)"
+    return f"| [{paper.title}]({url}) | {names} | {venue} {year} | {code or '-'} |"
+
+
+def _markdown(papers: list[_Paper], seed: int, formats: str = "badge") -> str:
     sections: dict[str, list[_Paper]] = {name: [] for name in _CATEGORIES + ["Hybrid"]}
     for paper in papers:
         sections["Hybrid" if paper.hybrid else _CATEGORIES[paper.category]].append(paper)
@@ -281,8 +314,15 @@ def _markdown(papers: list[_Paper], seed: int) -> str:
     ]
     for name, members in sections.items():
         out += [f"## {name}", ""]
+        rows = []
         for paper in sorted(members, key=lambda p: p.arxiv, reverse=True):
-            out += [_entry(paper), ""]
+            style = "badge" if formats == "badge" else STYLES[int(paper.arxiv[-2:]) % len(STYLES)]
+            if style == "table" and not paper.hybrid:
+                rows.append(_styled(paper, style))
+            else:
+                out += [_styled(paper, style), ""]
+        if rows:
+            out += ["| Title | Authors | Venue | Code |", "|---|---|---|---|", *rows, ""]
     return "\n".join(out)
 
 
@@ -370,7 +410,12 @@ def _curation(
 
 
 def generate(
-    papers: int, *, seed: int = 42, lineage_rate: float = 0.2, method_rate: float = 0.02
+    papers: int,
+    *,
+    seed: int = 42,
+    lineage_rate: float = 0.2,
+    method_rate: float = 0.02,
+    formats: str = "badge",
 ) -> Corpus:
     """Generate a corpus of ``papers`` entries; the same arguments give the same text.
 
@@ -379,12 +424,16 @@ def generate(
         seed: Seed of the one random generator.
         lineage_rate: Curated paper-to-paper lineage edges per paper.
         method_rate: Curated contributions per paper.
+        formats: ``badge`` (every entry in the style of ``data/``) or ``mixed`` (entries
+            spread over :data:`STYLES`, the shapes real lists use, tables included).
     """
     rng = random.Random(seed)
     generated = _papers(rng, papers)
     methods_yaml, lineage_yaml = _curation(rng, generated, lineage_rate, method_rate)
     return Corpus(
-        markdown=_markdown(generated, seed), methods_yaml=methods_yaml, lineage_yaml=lineage_yaml
+        markdown=_markdown(generated, seed, formats),
+        methods_yaml=methods_yaml,
+        lineage_yaml=lineage_yaml,
     )
 
 
@@ -405,9 +454,14 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--lineage-rate", type=float, default=0.2)
     parser.add_argument("--method-rate", type=float, default=0.02)
+    parser.add_argument("--formats", choices=["badge", "mixed"], default="badge")
     args = parser.parse_args()
     corpus = generate(
-        args.papers, seed=args.seed, lineage_rate=args.lineage_rate, method_rate=args.method_rate
+        args.papers,
+        seed=args.seed,
+        lineage_rate=args.lineage_rate,
+        method_rate=args.method_rate,
+        formats=args.formats,
     )
     path = write_corpus(corpus, args.out)
     print(

@@ -12,6 +12,7 @@ from types import ModuleType
 import pytest
 
 from kg.ingest.identity import name_key
+from kg.ingest.venues import canonical_venue
 from kg.model import KnowledgeBase
 from kg.pipeline import build_knowledge_base
 
@@ -94,3 +95,30 @@ def test_authorship_is_skewed_like_real_lists(kb: KnowledgeBase) -> None:
     assert (
         1 <= min(len(p.authors) for p in kb.papers) and max(len(p.authors) for p in kb.papers) <= 13
     )
+
+
+def test_mixed_formats_read_back_with_every_field() -> None:
+    """Every style of ``--formats mixed`` reads back as the paper the generator wrote."""
+    from kg.ingest.markdown import parse_markdown
+
+    rng = generate.random.Random(5)
+    papers = generate._papers(rng, 700)
+    doc = parse_markdown(generate._markdown(papers, 5, "mixed"), source="mixed.md")
+    read = {p.arxiv_id or p.title: p for p in doc.papers}  # citations link only the code
+    assert len(read) == 700
+    styles = Counter()
+    for paper in papers:
+        got = read.get(paper.arxiv) or read[paper.title]
+        style = "badge" if paper.hybrid else generate.STYLES[int(paper.arxiv[-2:]) % 7]
+        styles[style] += 1
+        venue, year = generate._venue_year(paper)
+        assert got.title == paper.title, style
+        assert got.year == int(year), style
+        assert canonical_venue(venue)[0] in {got.venue, got.venue_as_written}, style
+        if style == "citation":
+            assert got.authors == (paper.authors[0],) and got.authors_truncated
+        elif style in {"numbered", "dated"}:  # these styles name no authors
+            assert got.authors == ()
+        else:
+            assert list(got.authors) == list(paper.authors), style
+    assert set(styles) == set(generate.STYLES)

@@ -87,7 +87,8 @@ def looks_like_name(text: str) -> bool:
             return False  # "Marco. ICML": a sentence ends inside the run
         if bare[:1].isupper() or not bare[:1].isalpha() or not bare[:1].islower():
             capitalised += 1
-    return capitalised >= 1
+    # lists also write names in lower case ("haidong xu"): two or three plain words
+    return capitalised >= 1 or (2 <= len(words) <= 3 and all(w.isalpha() for w in words))
 
 
 def _split(text: str) -> tuple[list[str], bool]:
