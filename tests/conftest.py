@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pyoxigraph
@@ -17,6 +20,18 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
 DATA = ROOT / "data"
 DEFAULT_LIST = DATA / "awesome-paper-list-synthetic-data.md"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Point the persistent-store cache (kg.sparql.store) at a folder of this run only.
+
+    Set in the environment, so the ``kg`` processes that tests start use it too.
+    """
+    os.environ["KG_CACHE_DIR"] = tempfile.mkdtemp(prefix="kg-test-cache-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(os.environ.get("KG_CACHE_DIR", "/nonexistent"), ignore_errors=True)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

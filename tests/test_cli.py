@@ -236,14 +236,11 @@ def test_the_console_script_exits_with_the_commands_code_and_all_its_output(
     assert _kg_script("--help", cwd=tmp_path).stdout.count("build") >= 1
 
 
-def test_a_slow_query_build_points_at_the_exported_graph(one_list: Path, monkeypatch):
-    import kg.cli.query as query_cli
-
+def test_a_query_builds_the_missing_store_once_and_says_so(one_list: Path):
     args = ["query", "--input", str(one_list), "SELECT ?t WHERE { ?p dcterms:title ?t }"]
-    quick = runner.invoke(app, args)
-    assert quick.exit_code == 0 and quick.stderr == ""
-    monkeypatch.setattr(query_cli, "_SLOW_BUILD_SECONDS", 0.0)
-    slow = runner.invoke(app, args)
-    assert slow.exit_code == 0 and "Self-Instruct" in slow.stdout
-    assert slow.stderr.startswith("note: building the graph took ")
-    assert "kg query --graph exports/graph.nt" in slow.stderr
+    first = runner.invoke(app, args)
+    assert first.exit_code == 0 and "Self-Instruct" in first.stdout
+    assert first.stderr.startswith("note: no store for these inputs")
+    again = runner.invoke(app, args)
+    assert again.exit_code == 0 and again.stderr == ""
+    assert again.stdout == first.stdout

@@ -11,7 +11,7 @@ import logging
 import os
 import sys
 
-from kg.cli import build, lineage, lint, query, serve, stats, viz  # noqa: F401  (registers the commands)
+from kg.cli import build, init, lineage, lint, query, serve, stats, viz  # noqa: F401  (registers the commands)
 from kg.cli.app import app
 
 __all__ = ["app", "main"]

@@ -30,6 +30,7 @@ __all__ = [
     "load_inputs",
     "print_reading",
     "print_warnings",
+    "resolve_inputs",
 ]
 
 app = typer.Typer(
@@ -97,7 +98,7 @@ InputsOpt = Annotated[
         "--input",
         "-i",
         metavar="LIST",
-        help="A Markdown list file, or a folder: every list in it (repeatable). Default: every list in data/ plus the curated YAML there.",
+        help="An input: a Markdown list, .bib or CSL-JSON file, or a folder of lists (repeatable). Default: the inputs of lineage-kg.toml, else every list in data/ plus the curated YAML there.",
         show_default=False,
     ),
 ]
@@ -110,7 +111,7 @@ CurationOpt = Annotated[
     Path | None,
     typer.Option(
         "--curation",
-        help="Folder of curated YAML (methods, lineage, aliases). Default: data/ when no lists are given.",
+        help="Folder of curated YAML (methods, lineage, aliases, papers). Default: the curation of lineage-kg.toml, else data/ when no inputs are given.",
     ),
 ]
 
@@ -140,6 +141,27 @@ def list_inputs(
     return found
 
 
+def resolve_inputs(
+    lists: list[Path] | None, curation: Path | None
+) -> tuple[list[Path], list[Path]]:
+    """The input files and curation folders a command reads, after the project file.
+
+    No inputs: the project's (``lineage-kg.toml`` in the working folder), else ``data/``
+    with its curated YAML. Inputs given: those, with ``--curation`` or else the project's
+    curation folders (none without a project file). ``--curation`` always wins.
+    """
+    from kg.pipeline import DEFAULT_DATA, default_lists
+    from kg.project import find_project
+
+    project = find_project()
+    chosen = [curation] if curation is not None else None
+    if not lists:
+        if project is not None:
+            return list_inputs(list(project.inputs)), chosen or list(project.curation)
+        return default_lists(), chosen or [DEFAULT_DATA]
+    return list_inputs(lists), chosen or (list(project.curation) if project else [])
+
+
 def load_inputs(
     lists: list[Path] | None,
     curation: Path | None,
@@ -147,16 +169,11 @@ def load_inputs(
     jobs: int | None = None,
     strict: bool = False,
 ) -> KnowledgeBase:
-    """Build the knowledge base of the given lists, or of data/ (lists and YAML) when none."""
-    from kg.pipeline import DEFAULT_DATA, build_knowledge_base, default_lists
+    """Build the knowledge base of the given inputs, or of the project (or data/) when none."""
+    from kg.pipeline import build_knowledge_base
 
-    if not lists:
-        lists = default_lists()
-        if curation is None:
-            curation = DEFAULT_DATA
-    else:
-        lists = list_inputs(lists)
-    return build_knowledge_base(lists, curation=curation, jobs=jobs, strict=strict)
+    files, folders = resolve_inputs(lists, curation)
+    return build_knowledge_base(files, curation=folders or None, jobs=jobs, strict=strict)
 
 
 def print_warnings(kb: KnowledgeBase) -> None:

@@ -26,9 +26,14 @@ from kg.cli.app import (
 @handle_errors
 def build(
     inputs: InputsOpt = None,
-    out: Annotated[Path, typer.Option("--out", help="Folder to write the exports into.")] = Path(
-        "exports"
-    ),
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Folder to write the exports into. Default: the out of lineage-kg.toml, else exports/.",
+            show_default=False,
+        ),
+    ] = None,
     curation: CurationOpt = None,
     base: Annotated[
         str | None, typer.Option("--base", help="Base IRI of minted resources.")
@@ -68,6 +73,11 @@ def build(
     start = time.perf_counter()
     # Paused for the whole command, not only inside the library's stages: between them
     # (warnings, summary) a collection would walk every object of the build for nothing.
+    from kg.project import find_project
+
+    project = find_project()  # its out and base, unless the options say otherwise
+    out = out or (project.out if project else Path("exports"))
+    base = base or (project.base if project else None)
     namespaces = Namespaces(base or DEFAULT_BASE)  # a bad --base fails before any reading
     with gc_paused():
         kb = load_inputs(list_inputs(inputs, lists), curation, jobs=jobs, strict=strict)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import sys
-import time
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kg.cli.app import CurationOpt, app, handle_errors, load_inputs
+from kg.cli.app import CurationOpt, app, handle_errors
 from kg.errors import KgError
 
 if TYPE_CHECKING:
@@ -73,7 +72,7 @@ def query(
         Path | None,
         typer.Option(
             "--graph",
-            help="Query an export (graph.nt or graph.ttl) instead of building from the lists.",
+            help="Query a build folder (kg build --out DIR) or an export (graph.nt, graph.ttl).",
         ),
     ] = None,
     endpoint: Annotated[
@@ -91,15 +90,17 @@ def query(
 ) -> None:
     """Run a SPARQL query (prefixes lkg:, schema:, dcterms:, ... are predeclared).
 
-    The graph is built from data/ in memory unless --graph names an export or --endpoint
-    a remote store. Parameters are bound as RDF terms by the engine, never pasted into
-    the query text.
+    The graph is the persistent store `kg build` left for these inputs (data/ unless
+    --input is given; rebuilt, with a note, when the inputs changed), a build folder's
+    store with --graph DIR, or a remote store with --endpoint. Parameters are bound as
+    RDF terms by the engine, never pasted into the query text.
 
     Example:
         kg query 'SELECT ?title WHERE { ?p a lkg:Paper ; dcterms:title ?title }'
         kg query --file q.rq --format json
         kg query --list
         kg query --name papers-of-author --param author="Can Xu"
+        kg query --graph exports --name venues
     """
     from kg.sparql.queries import bind, parse_assignments
 
@@ -119,8 +120,9 @@ def query(
         data = format_result(result, ResultFormat(fmt.value))
     else:
         from kg.sparql.nonet import run_offline
-        from kg.sparql.query import run_query
+        from kg.sparql.query import canonical_query, check_query, run_query
 
+        check_query(canonical_query(text))  # refused before any graph is opened or built
         source = _local_source(engine=engine, graph=graph, inputs=inputs, curation=curation)
         # The engine runs (and its lazy result is read) in a thread that cannot open sockets.
         data = run_offline(
@@ -160,35 +162,11 @@ def _local_source(
     inputs: list[Path] | None,
     curation: Path | None,
 ) -> ox.Store | rdflib.Graph:
-    from kg.graph.rdf import iter_triples
-    from kg.graph.store import to_rdflib, to_store
-    from kg.sparql.query import load_graph_file, to_rdflib_graph
+    from kg.cli.graph_source import open_graph
+    from kg.sparql.query import to_rdflib_graph
 
-    if graph is not None:
-        if inputs or curation is not None:
-            raise KgError("--graph queries an export; it takes no --input or --curation")
-        store = load_graph_file(graph)
-        source: ox.Store | rdflib.Graph = (
-            to_rdflib_graph(store) if engine is EngineChoice.rdflib else store
-        )
-    else:
-        from kg.runtime.gc_pause import gc_paused
-
-        start = time.perf_counter()
-        with gc_paused():  # millions of objects that all stay alive: collections find nothing
-            triples = iter_triples(load_inputs(inputs, curation))
-            source = to_rdflib(triples) if engine is EngineChoice.rdflib else to_store(triples)
-        if time.perf_counter() - start > _SLOW_BUILD_SECONDS:
-            typer.echo(
-                f"note: building the graph took {time.perf_counter() - start:.1f} s; after "
-                "`kg build`, `kg query --graph exports/graph.nt` loads the last build instead",
-                err=True,
-            )
-    return source
-
-
-#: Past this, ``kg query`` points at ``--graph`` (loading an export is several times faster).
-_SLOW_BUILD_SECONDS = 5.0
+    store = open_graph(graph=graph, lists=inputs, curation=curation).store
+    return to_rdflib_graph(store) if engine is EngineChoice.rdflib else store
 
 
 def _catalogue_text() -> str:

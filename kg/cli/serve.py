@@ -14,7 +14,6 @@ from kg.cli.app import (
     app,
     handle_errors,
     list_inputs,
-    load_inputs,
 )
 from kg.errors import KgError
 
@@ -23,19 +22,11 @@ if TYPE_CHECKING:
 
 
 def _graph_store(
-    lists: list[Path] | None, curation: Path | None, graph_file: Path | None
+    lists: list[Path] | None, curation: Path | None, graph_file: Path | None, *, option: str
 ) -> ox.Store:
-    from kg.graph.rdf import iter_triples
-    from kg.graph.store import to_store
-    from kg.sparql.query import load_graph_file
+    from kg.cli.graph_source import open_graph
 
-    if graph_file is not None:
-        if lists or curation is not None:
-            raise KgError(
-                "an export file is the whole graph; give no --input or --curation with it"
-            )
-        return load_graph_file(graph_file)
-    return to_store(iter_triples(load_inputs(lists, curation)))
+    return open_graph(graph=graph_file, lists=lists, curation=curation, option=option).store
 
 
 @app.command()
@@ -52,7 +43,7 @@ def serve(
         Path | None,
         typer.Option(
             "--graph",
-            help="Serve an export (graph.nt or graph.ttl) instead of building from lists.",
+            help="Serve a build folder (kg build --out DIR) or an export (graph.nt, graph.ttl).",
         ),
     ] = None,
     timeout: Annotated[
@@ -94,7 +85,7 @@ def serve(
 
     from kg.sparql.endpoint import EndpointConfig, SparqlEndpoint, is_loopback
 
-    store = _graph_store(list_inputs(inputs, lists), curation, graph_file)
+    store = _graph_store(list_inputs(inputs, lists), curation, graph_file, option="--graph")
     config = EndpointConfig(
         host=host,
         port=port,
@@ -145,7 +136,7 @@ def push(
         Path | None,
         typer.Option(
             "--source",
-            help="Push an export (graph.nt or graph.ttl) instead of building from lists.",
+            help="Push a build folder (kg build --out DIR) or an export (graph.nt, graph.ttl).",
         ),
     ] = None,
     append: Annotated[
@@ -171,7 +162,7 @@ def push(
 
     from kg.sparql.remote import push_graph
 
-    store = _graph_store(list_inputs(inputs, lists), curation, graph_file)
+    store = _graph_store(list_inputs(inputs, lists), curation, graph_file, option="--source")
     data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b""
     report = push_graph(endpoint, data, graph=graph, replace=not append, timeout=timeout)
     verb = "Added" if append else "Loaded"

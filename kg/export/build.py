@@ -12,12 +12,14 @@ processes at once where :mod:`kg.runtime.workers` may fork.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from kg.errors import KgError
 from kg.export.atomic import StagedWriter
 from kg.export.swap import BuildFolder
 from kg.graph.namespaces import Namespaces
@@ -25,6 +27,7 @@ from kg.graph.rdf import iter_triples
 from kg.model import KnowledgeBase
 from kg.runtime.gc_pause import gc_paused
 from kg.runtime.workers import run_concurrently
+from kg.sparql.store import StagedStore, StoreCache
 
 if TYPE_CHECKING:
     from kg.export.rdf_formats import CanonicalTriples
@@ -60,6 +63,10 @@ class BuildReport:
     files: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     triples: int = 0
+    #: The persistent store published in the cache, if one was asked for and written.
+    store: Path | None = None
+    #: Why no store was written although one was asked for.
+    store_problem: str | None = None
 
 
 def _timed(report: BuildReport, stage: str, fn: Callable[[], T]) -> T:
@@ -181,6 +188,8 @@ def build_exports(
     report: BuildReport | None = None,
     jobs: int | None = None,
     lock_timeout: float = 600.0,
+    store_inputs: str | None = None,
+    store_cache: StoreCache | None = None,
 ) -> None:
     """Render every export of ``kb`` into ``out``, all replaced together in one step, or none.
 
@@ -193,48 +202,88 @@ def build_exports(
     does :class:`~kg.export.swap.BuildFolder` swap them all in, with ``.manifest.json``.
     One build at a time writes into ``out``: another waits up to ``lock_timeout`` s.
 
+    With ``store_inputs`` (the :func:`kg.sparql.store.inputs_key` of the build's inputs),
+    the process that writes ``graph.nt`` also loads it into an on-disk Oxigraph store in
+    the cache (:mod:`kg.sparql.store`), published once the exports are in place: the
+    store that ``kg query``, ``kg serve`` and ``kg push`` open instead of rebuilding.
+
     Raises:
         ExportError: a file cannot be written, or another build into ``out`` did not
             finish in time; the previous exports are untouched.
     """
     report = report if report is not None else BuildReport()
-    with gc_paused(), BuildFolder(out, lock_timeout=lock_timeout) as folder:
-        target = folder.shown
-        staged = {name: folder.reserve(name) for name in export_file_names(views=views)}
-        triples = _triples(kb, namespaces, report)
-
-        def stage(
-            files: Callable[[BuildReport], Iterator[tuple[str, bytes]]],
-        ) -> tuple[BuildReport, dict[str, tuple[int, str]]]:
-            part = BuildReport()
-            writer = StagedWriter()
+    cache = (store_cache or StoreCache()) if store_inputs is not None else None
+    with contextlib.ExitStack() as stack:
+        staged = None
+        if cache is not None:
             try:
-                for name, piece in files(part):
-                    writer.write(staged[name], piece, target=target / name)
-            except BaseException:
-                writer.abort()
-                raise
-            writer.close()
-            digests = {name: writer.digest(fd) for name, fd in staged.items() if fd in writer.sizes}
-            part.files = {name: size for name, (size, _) in digests.items()}
-            return part, digests
+                staged = stack.enter_context(cache.staging())
+            except (OSError, KgError) as err:
+                report.store_problem = str(err)
+        stack.enter_context(gc_paused())
+        folder = stack.enter_context(BuildFolder(out, lock_timeout=lock_timeout))
+        digests = _build_into(kb, folder, namespaces, views, report, jobs, staged)
+        if cache is not None and staged is not None:
+            _, sha = digests[EXPORT_FILES["ntriples"]]
+            try:
+                report.store = cache.publish(staged, graph=sha, inputs=store_inputs)
+            except OSError as err:
+                report.store_problem = f"cannot publish the store: {err}"
 
-        parts = run_concurrently(
-            [
-                lambda: stage(lambda part: _graph_files(kb, triples, views, part)),
-                lambda: stage(lambda part: _rdf_files(triples, part)),
-            ],
-            jobs=jobs,
-        )
-        digests: dict[str, tuple[int, str]] = {}
-        for part, part_digests in parts:
-            report.files.update(part.files)
-            report.seconds.update(part.seconds)
-            digests.update(part_digests)
-        report.files = dict(sorted(report.files.items()))
-        start = time.perf_counter()
-        folder.commit(dict(sorted(digests.items())))
-        report.seconds["write"] = time.perf_counter() - start
+
+def _build_into(
+    kb: KnowledgeBase,
+    folder: BuildFolder,
+    namespaces: Namespaces | None,
+    views: bool,
+    report: BuildReport,
+    jobs: int | None,
+    store: StagedStore | None,
+) -> dict[str, tuple[int, str]]:
+    """The body of :func:`build_exports`: render, stage, commit (and fill ``store``)."""
+    target = folder.shown
+    staged = {name: folder.reserve(name) for name in export_file_names(views=views)}
+    triples = _triples(kb, namespaces, report)
+
+    def stage(
+        files: Callable[[BuildReport], Iterator[tuple[str, bytes]]],
+        fill: StagedStore | None = None,
+    ) -> tuple[BuildReport, dict[str, tuple[int, str]]]:
+        part = BuildReport()
+        writer = StagedWriter()
+        try:
+            for name, piece in files(part):
+                writer.write(staged[name], piece, target=target / name)
+        except BaseException:
+            writer.abort()
+            raise
+        writer.close()
+        digests = {name: writer.digest(fd) for name, fd in staged.items() if fd in writer.sizes}
+        part.files = {name: size for name, (size, _) in digests.items()}
+        if fill is not None:  # the N-Triples just written, read back by the bulk loader
+            nt = staged[EXPORT_FILES["ntriples"]]
+            start = time.perf_counter()
+            fill.load_ntriples(f"/proc/self/fd/{nt}" if isinstance(nt, int) else nt)
+            part.seconds["store"] = time.perf_counter() - start
+        return part, digests
+
+    parts = run_concurrently(
+        [
+            lambda: stage(lambda part: _graph_files(kb, triples, views, part)),
+            lambda: stage(lambda part: _rdf_files(triples, part), store),
+        ],
+        jobs=jobs,
+    )
+    digests: dict[str, tuple[int, str]] = {}
+    for part, part_digests in parts:
+        report.files.update(part.files)
+        report.seconds.update(part.seconds)
+        digests.update(part_digests)
+    report.files = dict(sorted(report.files.items()))
+    start = time.perf_counter()
+    folder.commit(dict(sorted(digests.items())))
+    report.seconds["write"] = time.perf_counter() - start
+    return digests
 
 
 def write_exports(
