@@ -5,7 +5,8 @@ export) and readable by BibTeX, biber, pybtex and pandoc: text fields are LaTeX-
 by pylatexenc (:func:`kg.ingest.latex.text_to_latex`), URLs and DOIs are written as
 they are. The entry type follows the venue (:func:`kg.export.citations.entry_kind`):
 an arXiv preprint is ``@misc`` with ``eprint``/``archivePrefix``, a conference paper
-``@inproceedings`` with ``booktitle``, a journal article ``@article`` with ``journal``.
+``@inproceedings`` with ``booktitle``, a journal article ``@article`` with ``journal``, a paper with no known venue
+``@unpublished``.
 Reading the file back with :mod:`kg.ingest.bibtex` gives the same papers.
 
 networkx's readwrite style: :func:`to_bibtex` returns the text, :func:`write_bibtex`
@@ -26,7 +27,9 @@ _TYPES = {
     Kind.PREPRINT: "misc",
     Kind.CONFERENCE: "inproceedings",
     Kind.JOURNAL: "article",
-    Kind.OTHER: "misc",
+    # A paper whose venue no input names. Not @misc: reference managers put blog posts
+    # and news in @misc, so the reader takes a @misc for a paper only with evidence.
+    Kind.OTHER: "unpublished",
 }
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
@@ -54,15 +57,17 @@ def _author(name: str) -> str:
 def _entry(paper: Paper, key: str, keywords: tuple[str, ...]) -> str:
     kind = entry_kind(paper)
     fields: list[tuple[str, str]] = [("title", "{" + _braced(text_to_latex(paper.title)) + "}")]
-    if paper.authors:
-        names = [_author(name) for name in paper.authors]
-        if paper.authors_truncated:
-            names.append("others")
+    names = [_author(name) for name in paper.authors]
+    if paper.authors_truncated:
+        names.append("others")
+    if names:
         fields.append(("author", _braced(" and ".join(names))))
     if paper.venue is not None and kind is Kind.CONFERENCE:
         fields.append(("booktitle", _braced(text_to_latex(paper.venue))))
     elif paper.venue is not None and kind is Kind.JOURNAL:
         fields.append(("journal", _braced(text_to_latex(paper.venue))))
+    elif kind is Kind.PREPRINT and not paper.arxiv_id:
+        fields.append(("howpublished", "{arXiv}"))
     if paper.year is not None:
         fields.append(("year", str(paper.year)))
         if paper.month is not None:

@@ -30,10 +30,11 @@ _TYPES = {
 def _item(paper: Paper, key: str) -> dict[str, Any]:
     kind = entry_kind(paper)
     item: dict[str, Any] = {"id": key, "type": _TYPES[kind], "title": paper.title}
-    if paper.authors:
-        item["author"] = [name_parts(name) for name in paper.authors]
-        if paper.authors_truncated:
-            item["author"].append({"literal": "others"})
+    names = [name_parts(name) for name in paper.authors]
+    if paper.authors_truncated:
+        names.append({"literal": "others"})
+    if names:
+        item["author"] = names
     if paper.year is not None:
         item["issued"] = {"date-parts": [[paper.year, *((paper.month,) if paper.month else ())]]}
     if kind is Kind.PREPRINT:

@@ -190,6 +190,9 @@ class _Reader:
             venue_raw = venue_raw or next(
                 (fields[k] for k in _INSTITUTION_FIELDS if fields.get(k)), None
             )
+        howpublished = latex_url(fields.get("howpublished", ""))
+        if kind == "misc" and not venue_raw and howpublished and "://" not in howpublished:
+            venue_raw = fields["howpublished"]  # "arXiv", "Technical report", not a URL
         if kind in _NEEDS_EVIDENCE:
             evidence = arxiv_id or doi or (venue_raw if kind == "misc" else None)
             if not evidence and not _arxiv_prefixed(fields):
