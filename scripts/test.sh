@@ -12,11 +12,13 @@ fi
 .venv/bin/python -m pip install --quiet -e '.[test]'
 
 # Debian's chromium for the browser tests (Playwright's own browser download is not
-# possible here), plus independent RDF/XML validators used by some tests.
+# possible here), plus independent RDF/XML validators and pandoc (a real citeproc
+# consumer of the BibTeX and CSL-JSON exports) used by some tests.
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v rapper >/dev/null 2>&1 || need+=(raptor2-utils)
 command -v xmllint >/dev/null 2>&1 || need+=(libxml2-utils)
+command -v pandoc >/dev/null 2>&1 || need+=(pandoc)  # renders papers.bib / papers.csl.json (--citeproc)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq
