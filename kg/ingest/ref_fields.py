@@ -76,7 +76,7 @@ def clean_doi(raw: str) -> str | None:
     >>> clean_doi("not a doi") is None
     True
     """
-    text = _DOI_PREFIX.sub("", raw.strip()).strip().rstrip(".")
+    text = _DOI_PREFIX.sub("", raw.strip()).strip()
     if _DOI.match(text) and len(text) <= 300:
         return text
     if text.lower().startswith(("http://", "https://")):
