@@ -191,8 +191,8 @@ class _Reader:
                 (fields[k] for k in _INSTITUTION_FIELDS if fields.get(k)), None
             )
         howpublished = latex_url(fields.get("howpublished", ""))
-        if kind == "misc" and not venue_raw and howpublished and "://" not in howpublished:
-            venue_raw = fields["howpublished"]  # "arXiv", "Technical report", not a URL
+        if kind == "misc" and not venue_raw and paper_venue(howpublished)[0] == ARXIV:
+            venue_raw = howpublished  # an arXiv preprint without its id; "Fortune" is not
         if kind in _NEEDS_EVIDENCE:
             evidence = arxiv_id or doi or (venue_raw if kind == "misc" else None)
             if not evidence and not _arxiv_prefixed(fields):
