@@ -227,3 +227,13 @@ def test_a_kill_during_kg_build_keeps_the_previous_exports_and_store(built: Path
     assert {p.name: p.read_bytes() for p in (cache / "inputs").iterdir()} == index_before
     result = runner.invoke(app, ["query", "--graph", str(built), QUERY])
     assert result.exit_code == 0 and result.stderr == ""
+
+
+def test_every_canned_query_passes_the_check_that_kg_query_skips_for_it():
+    """``kg query --name`` trusts the library's own text (run_query(trusted=True)): this is why."""
+    from kg.sparql.queries import catalogue
+    from kg.sparql.query import canonical_query, check_query
+
+    for query in catalogue():
+        assert canonical_query(query.text) == query.text
+        check_query(query.text)

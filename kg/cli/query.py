@@ -122,12 +122,15 @@ def query(
         from kg.sparql.nonet import run_offline
         from kg.sparql.query import canonical_query, check_query, run_query
 
-        check_query(canonical_query(text))  # refused before any graph is opened or built
+        canned = name is not None  # the package's own text, checked by its tests
+        if not canned:
+            check_query(canonical_query(text))  # refused before any graph is opened or built
         source = _local_source(engine=engine, graph=graph, inputs=inputs, curation=curation)
         # The engine runs (and its lazy result is read) in a thread that cannot open sockets.
         data = run_offline(
             lambda: format_result(
-                run_query(source, text, bindings=bindings), ResultFormat(fmt.value)
+                run_query(source, text, bindings=bindings, trusted=canned),
+                ResultFormat(fmt.value),
             )
         )
     sys.stdout.buffer.write(data)
