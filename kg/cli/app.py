@@ -9,7 +9,7 @@ libraries are imported inside the commands, so ``kg --help`` starts fast.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
 
@@ -142,29 +142,35 @@ def list_inputs(
 
 
 def resolve_inputs(
-    lists: list[Path] | None, curation: Path | None
+    lists: list[Path] | None, curation: Path | Sequence[Path] | None
 ) -> tuple[list[Path], list[Path]]:
     """The input files and curation folders a command reads, after the project file.
 
     No inputs: the project's (``lineage-kg.toml`` in the working folder), else ``data/``
     with its curated YAML. Inputs given: those, with ``--curation`` or else the project's
-    curation folders (none without a project file). ``--curation`` always wins.
+    curation folders (none without a project file). ``--curation`` (a folder, or the
+    folders an earlier call resolved) always wins.
     """
     from kg.pipeline import DEFAULT_DATA, default_lists
     from kg.project import find_project
 
     project = find_project()
-    chosen = [curation] if curation is not None else None
+    chosen = [curation] if isinstance(curation, Path) else None
+    if curation is not None and not isinstance(curation, Path):
+        chosen = list(curation)
     if not lists:
         if project is not None:
-            return list_inputs(list(project.inputs)), chosen or list(project.curation)
-        return default_lists(), chosen or [DEFAULT_DATA]
-    return list_inputs(lists), chosen or (list(project.curation) if project else [])
+            found = list_inputs(list(project.inputs))
+            return found, chosen if chosen is not None else list(project.curation)
+        return default_lists(), chosen if chosen is not None else [DEFAULT_DATA]
+    if chosen is None:
+        chosen = list(project.curation) if project is not None else []
+    return list_inputs(lists), chosen
 
 
 def load_inputs(
     lists: list[Path] | None,
-    curation: Path | None,
+    curation: Path | Sequence[Path] | None,
     *,
     jobs: int | None = None,
     strict: bool = False,

@@ -25,21 +25,14 @@ __all__ = ["open_graph", "resolved_inputs", "store_key"]
 
 def resolved_inputs(
     lists: list[Path] | None, curation: Path | None
-) -> tuple[list[Path], Path | None]:
-    """The list files and curation folder a build of these options reads (as ``load_inputs``)."""
-    from kg.cli.app import list_inputs
-    from kg.pipeline import DEFAULT_DATA, default_lists
+) -> tuple[list[Path], list[Path]]:
+    """The input files and curation folders a build of these options reads (as ``load_inputs``)."""
+    from kg.cli.app import resolve_inputs
 
-    if not lists:
-        from kg.project import find_project
-
-        if (project := find_project()) is not None:  # its curation: load_inputs applies it
-            return list_inputs(list(project.inputs)), curation
-        return default_lists(), curation if curation is not None else DEFAULT_DATA
-    return list_inputs(lists), curation
+    return resolve_inputs(lists, curation)
 
 
-def store_key(lists: list[Path], curation: Path | None, base: str | None) -> str:
+def store_key(lists: list[Path], curation: Path | list[Path] | None, base: str | None) -> str:
     """The inputs key of these resolved inputs (see :func:`kg.sparql.store.inputs_key`)."""
     from kg.cli.app import package_version
     from kg.graph.namespaces import DEFAULT_BASE

@@ -86,12 +86,14 @@ def _code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def inputs_key(lists: Sequence[Path], curation: Path | None, *, base: str, version: str) -> str:
+def inputs_key(
+    lists: Sequence[Path], curation: Path | Sequence[Path] | None, *, base: str, version: str
+) -> str:
     """The hash that names a graph built from these inputs (hex SHA-256).
 
     Args:
         lists: The list files, in build order.
-        curation: The folder of curated YAML, or None.
+        curation: The folder(s) of curated YAML, or None.
         base: The base IRI of minted resources.
         version: The package's version.
 
@@ -102,8 +104,10 @@ def inputs_key(lists: Sequence[Path], curation: Path | None, *, base: str, versi
     for part in (_FORMAT, version, ox.__version__, _code_fingerprint(), base):
         digest.update(part.encode() + b"\0")
     files = [("list", p) for p in lists]
-    if curation is not None and curation.is_dir():
-        files += [("curation", p) for p in sorted(curation.glob("*.yaml"))]
+    folders = [curation] if isinstance(curation, Path) else list(curation or ())
+    for folder in folders:
+        if folder.is_dir():
+            files += [("curation", p) for p in sorted(folder.glob("*.yaml"))]
     for role, path in files:
         try:
             data = path.read_bytes()
