@@ -54,6 +54,7 @@ class TableFormat(StrEnum):
 
     TABLE = "table"
     JSON = "json"
+    YAML = "yaml"
 
 
 #: The old spelling of --input (``kg lineage NAME --list a.md``): still read, with a warning.
@@ -105,7 +106,8 @@ def show(
 def suggest(
     top: Annotated[int, typer.Option("--top", min=1, help="How many suggestions to print.")] = 10,
     fmt: Annotated[
-        TableFormat, typer.Option("--format", help="table or json.")
+        TableFormat,
+        typer.Option("--format", help="table, json, or yaml (ready-to-edit lineage.yaml entries)."),
     ] = TableFormat.TABLE,
     evaluate: Annotated[
         bool,
@@ -125,11 +127,16 @@ def suggest(
 
     Example:
         kg lineage suggest --top 5
+        kg lineage suggest --format yaml > curation/lineage.yaml   # then edit each entry
         kg lineage suggest --evaluate
     """
     from kg.lineage.suggest import evaluate as run_evaluation
     from kg.lineage.suggest import suggest as run_suggest
 
+    if evaluate and fmt is TableFormat.YAML:
+        from kg.errors import KgError
+
+        raise KgError("--evaluate prints a table or json; --format yaml is for suggestions")
     kb = load_inputs(list_inputs(inputs, lists, spelling="--list"), curation)
     if evaluate:
         report = run_evaluation(kb, ks=(5, 10, 20, 40))
@@ -139,7 +146,11 @@ def suggest(
             typer.echo(_evaluation_table(report, hidden=len(kb.lineage)), nl=False)
         return
     found = run_suggest(kb, top=top)
-    if fmt is TableFormat.JSON:
+    if fmt is TableFormat.YAML:
+        from kg.lineage.suggest_yaml import to_lineage_yaml
+
+        typer.echo(to_lineage_yaml(found, kb), nl=False)
+    elif fmt is TableFormat.JSON:
         typer.echo(
             json.dumps(
                 [_suggestion_json(i, s) for i, s in enumerate(found, 1)],
