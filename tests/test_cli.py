@@ -226,7 +226,7 @@ def test_the_console_script_exits_with_the_commands_code_and_all_its_output(
 ):
     done = _kg_script("build", "-i", str(one_list), "--out", str(tmp_path / "out"), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.rstrip().splitlines()[-1].startswith("Wrote 10 files to ")
+    assert done.stdout.rstrip().splitlines()[-1].startswith("Wrote 12 files to ")
     assert (tmp_path / "out" / "graph.ttl").stat().st_size > 0
     failed = _kg_script("build", "-i", str(tmp_path / "missing.md"), cwd=tmp_path)
     assert failed.returncode == 1
