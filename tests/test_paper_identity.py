@@ -227,3 +227,42 @@ def test_merging_is_order_independent(found, rng):
         assert len([p for p in first.papers if p.arxiv_id == arxiv]) <= 1 or any(
             m.rule == DOI for m in first.merges
         )
+
+
+def test_merged_papers_and_listings_in_n_triples(two_lists):
+    import pyshacl
+    import rdflib
+
+    from kg.export.rdf_formats import to_ntriples
+    from kg.graph.rdf import iter_triples
+
+    from .conftest import ROOT
+
+    kb = build_knowledge_base(two_lists)
+    graph = rdflib.Graph().parse(data=to_ntriples(iter_triples(kb)), format="nt")
+    rows = graph.query(
+        """
+        SELECT ?list ?line ?year ?category WHERE {
+          ?p lkg:arxivId "2212.10560" ; lkg:listing ?l .
+          ?l lkg:inList ?node ; lkg:line ?line ; dcterms:subject ?c .
+          ?node rdfs:label ?list . ?c skos:prefLabel ?category .
+          OPTIONAL { ?l lkg:statedYear ?year }
+        } ORDER BY ?list""",
+        initNs={
+            "lkg": "https://w3id.org/lineage-kg/def#",
+            "dcterms": "http://purl.org/dc/terms/",
+            "skos": "http://www.w3.org/2004/02/skos/core#",
+            "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+        },
+    )
+    assert [(str(a), int(b), int(c), str(d)) for a, b, c, d in rows] == [
+        ("List A", 5, 2023, "Instruction data"),
+        ("List B", 5, 2023, "Self-improvement"),
+    ]
+    papers = set(
+        graph.subjects(rdflib.RDF.type, rdflib.URIRef("https://w3id.org/lineage-kg/def#Paper"))
+    )
+    assert len(papers) == 4  # Self-Instruct and WizardLM merged, AlpaGasus kept apart
+    shapes = rdflib.Graph().parse(ROOT / "ontology" / "shapes.ttl")
+    conforms, _, text = pyshacl.validate(graph, shacl_graph=shapes, inference="none")
+    assert conforms, text
