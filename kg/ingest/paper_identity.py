@@ -9,7 +9,8 @@ link and once with its proceedings link). Entries are matched by, in this order:
 4. ``same title and year``: the normalised title (:func:`kg.text.fold`, punctuation and
    spacing removed) is equal and the years the inputs *state* agree (a missing year, or
    one only inferred from an arXiv id, agrees with any). Equal titles with different
-   stated years, or with different arXiv ids or DOIs, are kept apart with a warning.
+   stated years are kept apart with a warning; with different arXiv ids or DOIs, they
+   are kept apart silently (``kg stats --merges`` still lists them).
 
 A curated ``distinct`` pair is never merged, whatever matches. Matching is decided pair
 by pair in an order that depends only on the entries (key, list, file, line), never on
@@ -192,9 +193,14 @@ class _Matcher:
             if len(title) >= MIN_TITLE_CHARS:
                 found[title].append(i)
         for members in (m for _, m in sorted(found.items()) if len(m) > 1):
-            for n, a in enumerate(members):
-                for b in members[n + 1 :]:
+            # One representative per group met so far: a title shared by many entries
+            # costs entries x groups, not entries squared.
+            reps: list[int] = []
+            for b in members:
+                for a in reps:
                     self._title_pair(a, b)
+                if all(self.groups.find(a) != self.groups.find(b) for a in reps):
+                    reps.append(b)
 
     def _title_pair(self, a: int, b: int) -> None:
         pa = self.entries[a]
@@ -293,7 +299,9 @@ def _outcome(entries: Sequence[Paper], matcher: _Matcher) -> MergeOutcome:
         for rule, evidence, a, b, merged in matcher.decisions
     ]
     for merge in merges:
-        if not merge.merged:
+        # Equal titles with different arXiv ids or DOIs are different papers as a rule:
+        # recorded for kg stats --merges, not warned about.
+        if not merge.merged and merge.rule != IDS_DISAGREE:
             where, other = merge.sources
             message = f"{merge.title!r} may be the paper at {other} ({merge.rule}: {merge.evidence}); kept apart (papers.yaml same_as merges them)"
             diagnostics.append(Diagnostic(source=where, message=message))
