@@ -25,7 +25,9 @@ killing the worker), the row cap and a memory limit. What this layer guards:
 The protocol parts: GET ``?query=``, POST form-encoded ``query=``, POST
 ``application/sparql-query``; content negotiation over SPARQL JSON, XML, CSV, TSV (and
 ``text/plain`` tables) for solutions, Turtle, N-Triples and RDF/XML for graphs; a
-service description on a bare GET of ``/sparql``.
+service description on a bare GET of ``/sparql``. Besides ``/sparql``, GET serves the
+query page at ``/`` and the build's views under ``/views/`` (:mod:`kg.sparql.page`),
+each with a Content-Security-Policy that lets it reach nothing but this server.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.sparql.endpoint_worker import Response, WorkerPool
+from kg.sparql.page import route
 
 __all__ = ["EndpointConfig", "SparqlEndpoint", "is_loopback", "write_graph"]
 
@@ -74,6 +77,7 @@ class EndpointConfig:
         per_client: Queries one client address may run at once (0: half the workers).
         cors: Send ``Access-Control-Allow-Origin: *``.
         allowed_hosts: Extra host names the ``Host`` header may carry.
+        views: A build folder whose HTML views are served under ``/views/``.
     """
 
     host: str = "127.0.0.1"
@@ -88,6 +92,7 @@ class EndpointConfig:
     per_client: int = 0
     cors: bool = False
     allowed_hosts: tuple[str, ...] = ()
+    views: Path | None = None
 
 
 def write_graph(triples: Iterable[ox.Triple], path: Path) -> Path:
@@ -365,11 +370,14 @@ class _Handler(BaseHTTPRequestHandler):
             return Response.text(
                 414, f"the query string is longer than {limit} bytes; POST the query instead"
             )
-        if parts.path == "/":
+        if parts.path == "/help":
             return Response.text(
                 200, _HELP.format(timeout=endpoint.config.timeout, rows=endpoint.config.max_rows)
             )
         if parts.path != "/sparql":
+            page = route(parts.path, endpoint.config.views) if self.command == "GET" else None
+            if page is not None:
+                return Response(page.status, page.content_type, page.body, _page_headers(page.csp))
             return Response.text(404, "not found; the SPARQL endpoint is /sparql")
         params = _parse_form(parts.query)
         if self.command == "POST":
@@ -433,6 +441,16 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(response.body)
+
+
+def _page_headers(csp: str) -> dict[str, str]:
+    """Headers of the query page, its assets and the views: no framing, no referrer, the CSP."""
+    return {
+        "Content-Security-Policy": csp,
+        "X-Frame-Options": "DENY",
+        "Referrer-Policy": "no-referrer",
+        "Cross-Origin-Opener-Policy": "same-origin",
+    }
 
 
 class _Refused(Exception):
