@@ -74,18 +74,23 @@ def serve(
 ) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint at http://HOST:PORT/sparql.
 
+    http://HOST:PORT/ is a query page (editor, canned examples, sortable results, CSV
+    and JSON downloads); with --graph DIR, the build's HTML views are under /views/.
     Queries run in worker processes that are killed at the time limit; updates, LOAD,
     SERVICE and FROM are refused with 400. Stop it with Ctrl-C.
 
     Example:
         kg serve                          # data/ at http://127.0.0.1:7879/sparql
-        kg serve --graph exports/graph.nt --port 8000 --timeout 10
+        kg serve --graph exports --port 8000 --timeout 10
     """
     import logging
 
     from kg.sparql.endpoint import EndpointConfig, SparqlEndpoint, is_loopback
 
     store = _graph_store(list_inputs(inputs, lists), curation, graph_file, option="--graph")
+    from kg.sparql.opening import build_folder_of
+
+    views = build_folder_of(graph_file) if graph_file is not None else None
     config = EndpointConfig(
         host=host,
         port=port,
@@ -95,6 +100,7 @@ def serve(
         memory_mb=memory_mb,
         cors=cors,
         allowed_hosts=tuple(allow_host or ()),
+        views=views,
     )
     if not is_loopback(host):
         typer.echo(
@@ -106,7 +112,11 @@ def serve(
         endpoint = SparqlEndpoint(triples, config).start()
     except OSError as err:
         raise KgError(f"cannot serve on {host}:{port}: {err.strerror or err}") from err
-    typer.echo(f"Serving {len(store)} triples at {endpoint.url} (Ctrl-C to stop)", err=True)
+    page = endpoint.url.removesuffix("sparql")
+    typer.echo(
+        f"Serving {len(store)} triples at {endpoint.url}; query page at {page} (Ctrl-C to stop)",
+        err=True,
+    )
     try:
         endpoint.wait()
     except KeyboardInterrupt:
