@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     import rdflib
 
     from kg.sparql.queries import Param
+    from kg.sparql.query import QueryResult
 
 
 class QueryFormat(StrEnum):
@@ -86,6 +87,14 @@ def query(
         list[Path] | None,
         typer.Option("--input", "-i", help="Query these lists instead of data/ (repeatable)."),
     ] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option("--limit", min=0, help="Show at most this many rows (stderr says if cut)."),
+    ] = None,
+    offset: Annotated[
+        int,
+        typer.Option("--offset", min=0, help="Skip this many rows first (with --limit: paging)."),
+    ] = 0,
     curation: CurationOpt = None,
 ) -> None:
     """Run a SPARQL query (prefixes lkg:, schema:, dcterms:, ... are predeclared).
@@ -117,6 +126,7 @@ def query(
         if graph is not None or inputs:
             raise KgError("--endpoint queries the remote store; it takes no --graph or --input")
         result = query_endpoint(endpoint, text, bindings=bindings, timeout=timeout)
+        result = _paged(result, offset=offset, limit=limit)
         data = format_result(result, ResultFormat(fmt.value))
     else:
         from kg.sparql.nonet import run_offline
@@ -129,11 +139,27 @@ def query(
         # The engine runs (and its lazy result is read) in a thread that cannot open sockets.
         data = run_offline(
             lambda: format_result(
-                run_query(source, text, bindings=bindings, trusted=canned),
+                _paged(
+                    run_query(source, text, bindings=bindings, trusted=canned),
+                    offset=offset,
+                    limit=limit,
+                ),
                 ResultFormat(fmt.value),
             )
         )
     sys.stdout.buffer.write(data)
+
+
+def _paged(result: QueryResult, *, offset: int, limit: int | None) -> QueryResult:
+    """Rows ``offset`` to ``offset + limit``; a note on stderr when more follow."""
+    paged = result.page(offset=offset, limit=limit)
+    if paged.truncated and limit is not None:
+        typer.echo(
+            f"note: the result is cut at {limit} rows (from row {offset + 1}); "
+            f"the next page: --offset {offset + limit} --limit {limit}",
+            err=True,
+        )
+    return paged
 
 
 def _query_text(

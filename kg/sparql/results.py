@@ -146,6 +146,23 @@ class QueryResult:
         triples = list(itertools.islice(self.triples(), max_rows + 1))
         return QueryResult(triples=triples[:max_rows], truncated=len(triples) > max_rows)
 
+    def page(self, *, offset: int = 0, limit: int | None = None) -> QueryResult:
+        """Solutions ``offset`` to ``offset + limit`` (materialised); :attr:`truncated` if more follow.
+
+        For paging a SELECT from the command line; the engine still computes what comes
+        before ``offset`` (an ORDER BY sorts every row), so the gain is in output size.
+        ASK and graph results are returned as they are.
+        """
+        if self.form != "solutions" or (offset == 0 and limit is None):
+            return self
+        rows = itertools.islice(self.solutions(), offset, None)
+        if limit is None:
+            return QueryResult(variables=self.variables, solutions=list(rows))
+        kept = list(itertools.islice(rows, limit + 1))
+        return QueryResult(
+            variables=self.variables, solutions=kept[:limit], truncated=len(kept) > limit
+        )
+
 
 def compact(term: Term | None) -> str:
     """A short, readable form of a term for tables (CURIEs for known namespaces)."""
