@@ -405,6 +405,7 @@ def push_graph(
     graph: str | None = None,
     replace: bool = True,
     timeout: float = 120.0,
+    triples: int | None = None,
 ) -> PushReport:
     """Load N-Triples into a Graph Store Protocol service (``PUT`` replaces, ``POST`` adds).
 
@@ -415,6 +416,9 @@ def push_graph(
         graph: A named graph IRI; ``None`` loads into the default graph.
         replace: Replace the graph's content (``PUT``) rather than add to it (``POST``).
         timeout: Seconds the whole request may take (connect, send, answer).
+        triples: How many triples ``ntriples`` holds, when the caller knows it is valid
+            (dumped by Oxigraph from a store): then it is not parsed again (at 100,000
+            papers the check is a parse of 850 MB).
 
     Raises:
         RemoteError: the data does not parse, or the store cannot be reached or refuses.
@@ -426,7 +430,11 @@ def push_graph(
         except ValueError as err:
             raise RemoteError(f"--graph {graph!r} is not an absolute IRI") from err
     try:
-        count = sum(1 for _ in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES))
+        count = (
+            triples
+            if triples is not None
+            else sum(1 for _ in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES))
+        )
     except SyntaxError as err:
         raise RemoteError(f"the data to push is not valid N-Triples: {err}") from err
     query = urllib.parse.urlencode({"graph": graph}) if graph is not None else "default"
