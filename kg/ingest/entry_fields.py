@@ -23,6 +23,7 @@ host, a DOI, a PDF), authors, or an arXiv id — or a venue with a title written
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -52,6 +53,8 @@ _EMOJI = re.compile(
     r"[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200d]|:[a-z0-9_+\-]+:", re.I
 )
 _TRIM = " \t.,;:|–—-•·*_~\"“”'’`[](){}<>\u2003\u2002\u00a0"
+_LETTER = re.compile(r"[^\W\d_]")
+_DIGIT = re.compile(r"\d")
 _IN_TEXT = {"quoted", "text", "italic"}  # title cues that leave the rest of their unit
 
 
@@ -104,6 +107,7 @@ def column_roles(columns: Sequence[str]) -> list[str | None]:
     return roles
 
 
+@functools.lru_cache(maxsize=16384)
 def _clean_title(text: str) -> str:
     """A title without emoji, wrapping quotes or brackets, or trailing punctuation.
 
@@ -124,6 +128,7 @@ def _words(text: str) -> int:
     return len(re.findall(r"\w+", text))
 
 
+@functools.lru_cache(maxsize=16384)
 def _is_venue_text(text: str) -> bool:
     reading = read_venue_year(text, strict=True, acronyms=False)
     return reading.venue is not None and _words(text) <= 10
@@ -160,14 +165,8 @@ def _title_choices(units: list[Unit]) -> list[_Choice]:
         ),
         -1,
     )
-    names_at = next(
-        (
-            i
-            for i, u in enumerate(units)
-            if u.kind == "text" and u.italic and name_score(u.text) >= 0.75
-        ),
-        len(units),
-    )
+    names_at = len(units)  # where an italic name run stands, found only when a link needs it
+    italics = [i for i, u in enumerate(units) if u.kind == "text" and u.italic]
     line = 0
     for i, u in enumerate(units):
         if u.kind == "break":
@@ -177,13 +176,17 @@ def _title_choices(units: list[Unit]) -> list[_Choice]:
             continue
         later = 45 if line else 0  # plain text on a later line is a description, not a title
         text = _clean_title(u.text)
-        if not text or not any(c.isalpha() for c in text):
+        if not text or not _LETTER.search(text):
             continue
         if u.kind == "link":
             if is_generic_label(u.text) or u.image_only:
                 continue
             if _is_venue_text(text) and not u.bold:
                 continue
+            if italics and italics[0] < i and names_at == len(units):
+                names_at = next(
+                    (k for k in italics if k < i and name_score(units[k].text) >= 0.75), len(units)
+                )
             after_names = 30 if i > names_at else 0  # "Title | *Authors* | [Journal](doi)"
             score = (95 if u.bold else 70) - after_names
             choices.append(_Choice("bold-link" if u.bold else "link", text, i, score))
@@ -274,6 +277,12 @@ def _author_choice(
     return None
 
 
+def _lone_words_ok(head: str) -> bool:
+    run = read_authors(head)
+    return run.truncated or any(len(name.split()) > 1 for name in run.names)
+
+
+@functools.lru_cache(maxsize=16384)
 def _author_prefix(text: str) -> str | None:
     """The longest start of ``text`` that is a name run (the rest is venue and year).
 
@@ -281,28 +290,25 @@ def _author_prefix(text: str) -> str | None:
     ICML 2018`` stops before the venue.
     """
     text = text.strip(_TRIM)
-    if not text or not any(c.isalpha() for c in text):
+    if not text or not _LETTER.search(text):
         return None
     # where names may end: before ". Venue" or ", Venue Year" (the last few of each, so
     # that a run of thousands of names costs linear time)
     dots = [m.start() for m in re.finditer(r"\.\s+(?=\S)", text)][-4:]
     commas = [m.start() for m in re.finditer(r",\s+(?=\S)", text)][-3:]
+    if not _DIGIT.search(text) and name_score(text) == 1.0 and _lone_words_ok(text):
+        return text  # the common case: the whole text is the run
     cuts = sorted({*dots, *commas, len(text)})
     heads = []
     for cut in reversed(cuts):
         head, rest = text[:cut].strip(), text[cut:].strip(_TRIM)
         bare = re.sub(r"\.{3}\s*\d+\s+hidden\s*\.{3}", " and ", head)
-        if head and not any(c.isdigit() for c in bare) and _words(head) <= 400:
-            if (
-                not rest
-                or read_venue_year(rest, strict=False)
-                or not any(c.isalpha() for c in rest)
-            ):
+        if head and not _DIGIT.search(bare) and _words(head) <= 400:
+            if not rest or read_venue_year(rest, strict=False) or not _LETTER.search(rest):
                 heads.append(head)
     for threshold in (1.0, 0.75):
         for head in heads:
-            run = read_authors(head)
-            if not run.truncated and all(len(name.split()) == 1 for name in run.names):
+            if not _lone_words_ok(head):
                 continue  # lone words ("Hybrid", "CS, SE") are no people
             if name_score(head) >= threshold:
                 return head
@@ -449,7 +455,7 @@ def _table(
         if quoted and not raw[: quoted.start()].strip(" [("):  # ["Title", VLDB 20](slides)
             text = _clean_title(quoted.group(1))
             rest = read_venue_year(raw[: quoted.start()] + " " + raw[quoted.end() :], strict=False)
-        if text and any(c.isalpha() for c in text) and cell:
+        if text and _LETTER.search(text) and cell:
             title = _Choice("table", text, (named or texts)[0], 100)
             break
     authors = None

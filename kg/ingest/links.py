@@ -10,6 +10,7 @@ an entry is a paper. arXiv ids come from any arXiv link form (abs, pdf, html, ve
 
 from __future__ import annotations
 
+import functools
 import re
 
 from kg.model import LinkKind
@@ -98,6 +99,7 @@ def _on(host_path: str, hosts: tuple[str, ...]) -> bool:
     return any(h in host_path for h in hosts)
 
 
+@functools.lru_cache(maxsize=16384)
 def is_generic_label(label: str) -> bool:
     """Whether a link label says what kind of link it is rather than naming a paper.
 
@@ -115,6 +117,7 @@ def is_generic_label(label: str) -> bool:
     return len(words) <= 3 and all(w in _GENERIC for w in words)
 
 
+@functools.lru_cache(maxsize=16384)
 def is_paper_url(url: str) -> bool:
     """Whether ``url`` points at the paper itself (a paper host, a DOI, a PDF).
 
@@ -141,6 +144,7 @@ def doi_of(url: str) -> str | None:
     return doi if re.fullmatch(r"10\.\d{4,9}/\S+", doi) and len(doi) <= 300 else None
 
 
+@functools.lru_cache(maxsize=16384)
 def badge_text(src: str) -> str | None:
     """What a shields.io badge says (``label message``), from its image URL.
 

@@ -12,6 +12,7 @@ tell authors from titles and venues without a list of known people.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -58,6 +59,7 @@ def _clean(name: str) -> str:
     return " ".join(name.split()).strip(" ,.;:")
 
 
+@functools.lru_cache(maxsize=16384)
 def looks_like_name(text: str) -> bool:
     """Whether one written name is shaped like a person's name.
 
@@ -117,6 +119,7 @@ def _split(text: str) -> tuple[list[str], bool]:
     return parts, False
 
 
+@functools.lru_cache(maxsize=16384)
 def read_authors(text: str) -> AuthorRun:
     """Split an author run into names, in order, with the cut-short flag.
 
@@ -139,6 +142,7 @@ def read_authors(text: str) -> AuthorRun:
     return AuthorRun(names, truncated)
 
 
+@functools.lru_cache(maxsize=16384)
 def name_score(text: str) -> float:
     """The share of a run's parts that are name-shaped (0 when it is surely not a run).
 

@@ -17,6 +17,7 @@ future.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from dataclasses import dataclass
 
@@ -167,6 +168,7 @@ _PAGES = re.compile(
     r"\b(?:vol|no|issue)\.?\s*\d+",
     re.I,
 )
+_TWO_CAPS = re.compile(r"[A-Z].*[A-Z]")
 _BARE_SHORT_YEAR = re.compile(r"^(.*[A-Za-z])[\s,]+(\d\d)\W*$")
 _MONTH_WORD = re.compile(
     r"\b(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?\b", re.I
@@ -201,6 +203,7 @@ def _short_year_ok(match: re.Match[str]) -> bool:
     return match.group(3) is None or is_known_venue(match.group(3).split("@")[-1])
 
 
+@functools.lru_cache(maxsize=16384)
 def read_date(text: str) -> tuple[int | None, int | None, str]:
     """Find a year (and month) in ``text``; returns them and the text without the date.
 
@@ -229,6 +232,7 @@ def read_date(text: str) -> tuple[int | None, int | None, str]:
     return year, month, rest
 
 
+@functools.lru_cache(maxsize=16384)
 def looks_like_venue(text: str, *, acronyms: bool = True) -> bool:
     """Whether ``text`` (no date) can be a venue name rather than a title or a topic.
 
@@ -249,10 +253,10 @@ def looks_like_venue(text: str, *, acronyms: bool = True) -> bool:
         return True
     if not acronyms:
         return False
-    caps = [w for w in words if sum(c.isupper() for c in w) >= 2 and len(w) <= 12]
-    return len(words) <= 3 and len(caps) >= 1
+    return len(words) <= 3 and any(len(w) <= 12 and _TWO_CAPS.search(w) for w in words)
 
 
+@functools.lru_cache(maxsize=16384)
 def read_venue_year(
     text: str, *, strict: bool = True, acronyms: bool = True, trusted: bool = False
 ) -> VenueYear:
