@@ -296,7 +296,8 @@ def _styled(paper: _Paper, style: str) -> str:
         return f"* **{paper.title}** <br>\n*{names}* <br>\n{venue}, {year}. [[Paper]]({url}){code_link}"
     if style == "citation":
         first = paper.authors[0]
-        return f'- {first}, et al. "{paper.title}", {venue} {year} [:octocat:]({code or url})'
+        links = f"[[arXiv]]({url})" + (f" [:octocat:]({code})" if code else "")
+        return f'- {first}, et al. "{paper.title}", {venue} {year} {links}'
     if style == "dated":
         return f"-  [{year}/{paper.month:02d}] **[{paper.title}]({url})** ![img](https://img.shields.io/badge/{venue.replace('-', '--').replace(' ', '_')}-blue)"
     return f"| [{paper.title}]({url}) | {names} | {venue} {year} | {code or '-'} |"

@@ -1,5 +1,7 @@
 """``kg lint``: what the reader made of every entry of a list, and the list's own problems.
 
+Any input format the registry reads (Markdown lists, BibTeX, CSL-JSON) can be linted.
+
 This is how a user checks a list before building from it, fixes it, or reports a format
 the reader misses: every entry line with what was read (title, authors, venue, year,
 links, arXiv id) or why it was skipped, the warnings about the list itself (duplicates,
@@ -12,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kg.ingest.markdown import ListDocument, read_markdown
+from kg.ingest.markdown import ListDocument
+from kg.ingest.registry import read_input
 from kg.ingest.report import empty_list_problem, summary_line
 from kg.model import Diagnostic, Paper, Skip
 
@@ -30,7 +33,7 @@ class Lint:
 
 def lint_file(path: str | Path, *, jobs: int | None = None) -> Lint:
     """Read one list and gather its entries (papers and skips) and warnings by line."""
-    doc = read_markdown(path, jobs=jobs)
+    doc = read_input(path, jobs=jobs)
     entries: list[Paper | Skip] = [*doc.papers, *doc.report.skipped]
     entries.sort(key=lambda e: (e.source.line, isinstance(e, Skip)))
     warnings = list(doc.diagnostics)
