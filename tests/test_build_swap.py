@@ -52,8 +52,8 @@ def _assert_one_complete_build(out: Path) -> None:
 
 
 def _strays(out: Path) -> list[str]:
-    """Entries in and beside ``out`` that a build made and did not clean up."""
-    ours = {*export_file_names(), MANIFEST_NAME}
+    """Entries in and beside ``out`` that the last build neither listed nor cleaned up."""
+    ours = {*export_file_names(), *(read_manifest(out) or ()), MANIFEST_NAME}
     inside = [p.name for p in out.iterdir() if p.name not in ours]
     beside = [p.name for p in out.parent.iterdir() if "kg-build" in p.name]
     return sorted(inside + beside)
@@ -97,14 +97,14 @@ def test_files_the_build_does_not_write_survive_it(tmp_path: Path, default_kb):
     assert verify(out) == []
 
 
-def test_a_folder_with_sub_folders_is_replaced_file_by_file(tmp_path: Path, default_kb):
+def test_sub_folders_of_the_output_folder_survive_the_swap(tmp_path: Path, default_kb):
     out = tmp_path / "out"
-    (out / "sub").mkdir(parents=True)
-    (out / "sub" / "keep.txt").write_text("kept")
+    (out / "focus").mkdir(parents=True)
+    (out / "focus" / "ego-x.html").write_text("kept")
     build_exports(default_kb, out, views=False, jobs=1)
-    assert (out / "sub" / "keep.txt").read_text() == "kept"
+    assert (out / "focus" / "ego-x.html").read_text() == "kept"
     assert verify(out) == []
-    assert _strays(out) == ["sub"]
+    assert _strays(out) == ["focus"]
 
 
 @linux_only
@@ -179,17 +179,21 @@ def test_a_kill_at_the_swap_leaves_one_complete_build(tmp_path: Path, default_kb
     out = tmp_path / "out"
     build_exports(default_kb, out, views=False, jobs=1)
     (out / "mine.txt").write_text("a user's file")
+    (out / "focus").mkdir()  # a sub-folder is moved into the new folder before the swap
+    (out / "focus" / "ego-x.html").write_text("an ego view")
     old_folder = os.stat(out).st_ino
     run = subprocess.run([sys.executable, "-c", _kill_script(out, when)], cwd=ROOT, check=False)
     assert run.returncode == -signal.SIGKILL
     assert verify(out) == []
     assert (os.stat(out).st_ino == old_folder) is (when == "before")  # old build, or new
     assert (out / "mine.txt").read_text() == "a user's file"
-    # What the killed build left is recorded in the lock file; the next build removes it.
+    # What the killed build left is recorded in the lock file; the next build removes it
+    # (and, killed before the swap, first moves the sub-folder back where it was).
     record = json.loads((out / LOCK_NAME).read_text())
     assert "kg-build" in Path(record["staging"]).name
     build_exports(default_kb, out, views=False, jobs=1)
-    assert _strays(out) == ["mine.txt"]
+    assert _strays(out) == ["focus", "mine.txt"]
+    assert (out / "focus" / "ego-x.html").read_text() == "an ego view"
 
 
 @linux_only

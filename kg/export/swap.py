@@ -8,8 +8,10 @@ fills a fresh sibling folder ``.<out>.kg-build-<id>`` and then swaps it with ``<
 in one system call, ``renameat2(RENAME_EXCHANGE)``: any reader, by any path, sees every
 file of the old build or every file of the new one, and a kill at any instant leaves
 one complete build in ``<out>``. Files of ``<out>`` the build does not write (a user's
-``README``, an ego view) are hard-linked into the new folder first, and anything that
-appears in the old folder during the swap is moved back, so nothing foreign is lost.
+``README``, an ego view) are hard-linked into the new folder first, its sub-folders
+(``focus/``) are moved into it just before the swap (recorded first, so that a kill in
+between gets them moved back), and anything that appears in the old folder during the
+swap is moved back, so nothing foreign is lost.
 The price: a process whose working directory *is* ``<out>`` (a shell ``cd``'d into it)
 keeps the old, now deleted folder until it changes directory again; programs that open
 paths are unaffected. The folder's permission bits are copied; other metadata (ACLs,
@@ -38,7 +40,6 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
-import hashlib
 import json
 import os
 import secrets
@@ -49,12 +50,10 @@ from pathlib import Path
 
 from kg.errors import ExportError
 from kg.export.lock import LOCK_NAME, FolderLock, new_locked_file
+from kg.export.manifest import MANIFEST_NAME, manifest_bytes, merged_manifest, read_manifest, verify
 
 __all__ = ["MANIFEST_NAME", "BuildFolder", "read_manifest", "verify"]
 
-#: The manifest's name inside the output folder.
-MANIFEST_NAME = ".manifest.json"
-_FORMAT = "lineage-kg build manifest 1"
 _STAGING_MARK = "kg-build-"
 
 
@@ -160,8 +159,8 @@ class BuildFolder:
             if self._anonymous:
                 for name, fd in self._fds.items():
                     _link_descriptor(fd, staging / name)
-            manifest = _merged_manifest(self.out, digests)
-            _write_file(staging / MANIFEST_NAME, _manifest_bytes(manifest))
+            manifest = merged_manifest(self.out, digests)
+            _write_file(staging / MANIFEST_NAME, manifest_bytes(manifest))
         except OSError as err:
             raise ExportError(f"cannot write into {self.shown}: {err.strerror}") from err
         for fd in self._fds.values():
@@ -174,13 +173,16 @@ class BuildFolder:
     def _swap(self, staging: Path) -> bool:
         """Exchange ``staging`` with the output folder; False when the system cannot."""
         assert self._lock is not None
+        folders: list[str] = []
         try:
             for entry in os.scandir(self.out):
-                if entry.name in (LOCK_NAME, MANIFEST_NAME) or (staging / entry.name).exists():
+                if entry.name in (LOCK_NAME, MANIFEST_NAME) or os.path.lexists(
+                    staging / entry.name
+                ):
                     continue
                 if entry.is_dir(follow_symlinks=False):
-                    return False  # a sub-folder cannot be hard-linked: rename file by file
-                if entry.is_symlink():
+                    folders.append(entry.name)  # cannot be hard-linked: moved just before
+                elif entry.is_symlink():
                     os.symlink(os.readlink(entry.path), staging / entry.name)
                 else:
                     os.link(entry.path, staging / entry.name, follow_symlinks=False)
@@ -189,10 +191,16 @@ class BuildFolder:
             record = {"pid": os.getpid(), "staging": str(staging), "swapped": True}
             os.pwrite(lock_fd, json.dumps(record, sort_keys=True).encode(), 0)
             os.chmod(staging, os.stat(self.out).st_mode & 0o7777)
+            if folders:  # a kill from here to the swap: the next build moves them back
+                self._lock.record(staging=str(staging), moved=sorted(folders))
+                for name in folders:
+                    os.rename(self.out / name, staging / name)
             _sync(staging)
             if not _exchange(staging, self.out):
+                _move_back(staging, self.out, folders)
                 return False
         except OSError as err:
+            _move_back(staging, self.out, folders)
             raise ExportError(f"cannot write into {self.shown}: {err.strerror}") from err
         _sync(self.out.parent)
         # ``staging`` is now the old folder: give back what appeared in it meanwhile.
@@ -317,24 +325,20 @@ def _clean_previous(out: Path, record: Mapping[str, object]) -> None:
         return
     if record.get("swapped"):  # killed after the swap: the old folder, maybe a user's file
         _restore_foreign(path, out)
+    else:  # killed before it: sub-folders of the output folder may wait there
+        moved = record.get("moved")
+        _move_back(path, out, [str(n) for n in moved] if isinstance(moved, list) else [])
     shutil.rmtree(path, ignore_errors=True)
 
 
-def _merged_manifest(out: Path, digests: Mapping[str, tuple[int, str]]) -> dict[str, object]:
-    """The new files' entries plus the previous manifest's for files kept as they were."""
-    files: dict[str, dict[str, object]] = {}
-    previous = read_manifest(out)
-    if previous is not None:
-        for name, entry in previous.items():
-            if name not in digests and (out / name).is_file():
-                files[name] = entry
-    for name, (size, sha256) in digests.items():
-        files[name] = {"bytes": size, "sha256": sha256}
-    return {"format": _FORMAT, "files": dict(sorted(files.items()))}
-
-
-def _manifest_bytes(manifest: Mapping[str, object]) -> bytes:
-    return (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode()
+def _move_back(staging: Path, out: Path, names: list[str]) -> None:
+    """Return the sub-folders moved into ``staging`` to ``out`` (where it lacks them)."""
+    for name in names:
+        if "/" in name or name in ("", ".", ".."):
+            continue
+        if (staging / name).is_dir() and not os.path.lexists(out / name):
+            with contextlib.suppress(OSError):
+                os.rename(staging / name, out / name)
 
 
 def _write_file(path: Path, data: bytes) -> None:
@@ -353,34 +357,3 @@ def _sync(folder: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
-
-
-def read_manifest(out: str | Path) -> dict[str, dict[str, object]] | None:
-    """The files listed by ``out``'s manifest (name -> bytes, sha256), or None if it has none."""
-    try:
-        data = json.loads((Path(out) / MANIFEST_NAME).read_bytes())
-    except (OSError, ValueError):
-        return None
-    files = data.get("files") if isinstance(data, dict) else None
-    if data.get("format") != _FORMAT or not isinstance(files, dict):
-        return None
-    return {str(k): v for k, v in files.items() if isinstance(v, dict)}
-
-
-def verify(out: str | Path) -> list[str]:
-    """What is wrong with ``out`` as one complete build: [] when every listed file matches."""
-    files = read_manifest(out)
-    if files is None:
-        return [f"{Path(out) / MANIFEST_NAME}: missing or unreadable (a build was interrupted?)"]
-    problems = []
-    for name, entry in files.items():
-        try:
-            data = (Path(out) / name).read_bytes()
-        except OSError as err:
-            problems.append(f"{name}: {err.strerror}")
-            continue
-        if len(data) != entry.get("bytes") or hashlib.sha256(data).hexdigest() != entry.get(
-            "sha256"
-        ):
-            problems.append(f"{name}: does not match the manifest")
-    return problems
