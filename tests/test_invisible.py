@@ -15,6 +15,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.invisible import reveal
+from kg.model import KnowledgeBase
 
 ROOT = Path(__file__).resolve().parent.parent
 RLO = "\u202e"
@@ -80,12 +81,22 @@ def built(
     return run, out
 
 
-def test_build_warnings_show_the_title_escaped(built):
+def test_build_output_holds_no_raw_invisible_character(built):
     run, _ = built
     assert run.returncode == 0, run.stderr
-    assert "is also listed at" in run.stderr  # the duplicate entry's warning quotes it
-    assert "Wizard\\u202eLM" in run.stderr
     assert not re.search("[\u202a-\u202e\u2066-\u2069\u200b]", run.stderr + run.stdout)
+
+
+def test_warnings_show_a_title_escaped(capsys: pytest.CaptureFixture[str]):
+    from kg.cli.app import print_warnings
+    from kg.model import Diagnostic, SourceRef
+
+    title = f"Wizard{RLO}LM: evolving\u200b instructions"
+    warning = Diagnostic(source=SourceRef(file="a.md", line=3), message=f"{title} is listed twice")
+    print_warnings(KnowledgeBase(diagnostics=(warning,)))
+    shown = capsys.readouterr().err
+    assert "Wizard\\u202eLM: evolving\\u200b instructions is listed twice" in shown
+    assert not re.search("[\u202a-\u202e\u200b]", shown)
 
 
 def _data(html: bytes) -> dict:
