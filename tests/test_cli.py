@@ -32,6 +32,7 @@ def test_build_one_list_alone(one_list: Path, tmp_path: Path):
     assert "  papers         1\n" in result.output
     assert result.output.splitlines()[-1].startswith(f"Wrote 7 files to {out}/ in ")
     assert sorted(p.name for p in out.iterdir()) == [
+        ".manifest.json",
         "graph.cyjs",
         "graph.graphml",
         "graph.jsonld",

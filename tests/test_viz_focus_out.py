@@ -49,7 +49,7 @@ def test_focus_writes_into_the_ignored_focus_folder_with_working_links(tmp_path,
     assert "exports/focus/" in result.output
     assert sorted(p.name for p in (tmp_path / "exports").iterdir()) == sorted([*views, "focus"])
     ego = tmp_path / "exports" / "focus" / "ego-can-xu.html"
-    assert [p.name for p in ego.parent.iterdir()] == [ego.name]
+    assert sorted(p.name for p in ego.parent.iterdir()) == [".manifest.json", ego.name]
 
     local = [h for h in _hrefs(ego) if h.endswith(".html") and "://" not in h]
     assert "../index.html" in local and "../overview.html" in local
