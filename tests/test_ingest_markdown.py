@@ -382,3 +382,19 @@ def test_malformed_year_badges_and_bad_title_links_are_never_dropped_silently():
     [unsafe] = [p for p in doc.papers if p.title == "A Title Whose Link Is Unsafe"]
     assert unsafe.links == () and unsafe.venue == "ICML" and unsafe.year == 2023
     assert any("javascript" in d.message or "not one" in d.message for d in doc.diagnostics)
+
+
+def test_an_entry_with_thousands_of_authors_keeps_every_one():
+    names = [
+        f"Author{chr(65 + i % 26)} Person{chr(65 + (i // 26) % 26)}{chr(97 + i // 676)}"
+        for i in range(3000)
+    ]
+    text = f"# L\n- [A Physics Paper](https://arxiv.org/abs/2401.00001) *{', '.join(names)}* Nature 2024.\n"
+    [paper] = parse_markdown(text, source="big.md").papers
+    assert paper.authors == tuple(names)
+
+
+def test_a_name_with_a_bidi_control_is_kept_as_written():
+    text = "# L\n- [A Title of a Paper](https://arxiv.org/abs/2401.00001) *Can\u202e Xu, Bo Chen* ICML 2023.\n"
+    [paper] = parse_markdown(text, source="bidi.md").papers
+    assert paper.authors == ("Can\u202e Xu", "Bo Chen")

@@ -217,11 +217,15 @@ def test_hostile_list_title_is_escaped_in_title_and_heading(hostile_views):
 
 def test_hostile_data_survives_as_text(hostile_views):
     data = data_block(hostile_views["overview.html"])
+    # Raw inline HTML is markup to the reader (lists write <b>, <br>, <sup>, <a>): its tags
+    # are read, never shown. Payloads written as text (escaped Markdown, entities) must
+    # reach the page as text, and stay inert there.
     titles = [p["t"] for p in data["papers"]]
-    assert any('<img src=x onerror="window.__pwned=4' in t for t in titles)
+    assert any("<img src=x onerror=window.__pwned=9>" in t for t in titles)
+    assert any("</script><script>window.__pwned=12</script>" in t for t in titles)
     assert any("href=" in t for t in titles)
     names = [n["name"] for n in data["nodes"] if n["kind"] == "person"]
-    assert "Bob </script><script>window.__pwned=6</script>" in names
+    assert "Mallory <svg onload=window.__pwned=10>" in names
 
 
 def test_app_script_never_uses_html_sinks():

@@ -52,9 +52,9 @@ _QUOTED = re.compile(r"[\"“”„]\s*([^\"“”„]{8,400}?)\s*[\"“”]")
 _EMOJI = re.compile(
     r"[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200d]|:[a-z0-9_+\-]+:", re.I
 )
-_TRIM = " \t.,;:|–—-•·*_~\"“”'’`[](){}<>\u2003\u2002\u00a0"
+_TRIM = " \t.,;:|–—-•·*_~\"“”'’`[](){}\u2003\u2002\u00a0"
 _LETTER = re.compile(r"[^\W\d_]")
-_DIGIT = re.compile(r"\d")
+_YEARISH = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)|'\d\d\b|\d+\s*[-–]\s*\d+")
 _IN_TEXT = {"quoted", "text", "italic"}  # title cues that leave the rest of their unit
 
 
@@ -271,7 +271,7 @@ def _author_choice(
         for part in _fields(u.text):
             part = re.sub(r"^\s*[,.;:)]+\s*", "", part)
             part = re.sub(r"^(?:by|authors?:?)\s+", "", part.strip(), flags=re.I)
-            candidate = _author_prefix(part)
+            candidate = _author_prefix(part, lenient=u.italic)
             if candidate is not None:
                 return i, candidate
     return None
@@ -283,7 +283,7 @@ def _lone_words_ok(head: str) -> bool:
 
 
 @functools.lru_cache(maxsize=16384)
-def _author_prefix(text: str) -> str | None:
+def _author_prefix(text: str, *, lenient: bool = False) -> str | None:
     """The longest start of ``text`` that is a name run (the rest is venue and year).
 
     A run of names only is preferred to a longer run with a stray part, so that ``A, B.
@@ -296,17 +296,17 @@ def _author_prefix(text: str) -> str | None:
     # that a run of thousands of names costs linear time)
     dots = [m.start() for m in re.finditer(r"\.\s+(?=\S)", text)][-4:]
     commas = [m.start() for m in re.finditer(r",\s+(?=\S)", text)][-3:]
-    if not _DIGIT.search(text) and name_score(text) == 1.0 and _lone_words_ok(text):
+    if not _YEARISH.search(text) and name_score(text) == 1.0 and _lone_words_ok(text):
         return text  # the common case: the whole text is the run
     cuts = sorted({*dots, *commas, len(text)})
     heads = []
     for cut in reversed(cuts):
         head, rest = text[:cut].strip(), text[cut:].strip(_TRIM)
         bare = re.sub(r"\.{3}\s*\d+\s+hidden\s*\.{3}", " and ", head)
-        if head and not _DIGIT.search(bare) and _words(head) <= 400:
+        if head and not _YEARISH.search(bare):
             if not rest or read_venue_year(rest, strict=False) or not _LETTER.search(rest):
                 heads.append(head)
-    for threshold in (1.0, 0.75):
+    for threshold in (1.0, 0.5 if lenient else 0.75):  # italics are a cue of their own
         for head in heads:
             if not _lone_words_ok(head):
                 continue  # lone words ("Hybrid", "CS, SE") are no people

@@ -135,7 +135,8 @@ def inline_pieces(token: Any, *, line: int, cell: int = -1) -> list[Piece]:
     for child in token.children or ():
         kind = child.type
         if kind == "text":
-            builder.text(child.content)
+            if not feeder.skipping:  # the text of an inline <script> or <style> is no text
+                builder.text(child.content)
         elif kind == "code_inline":
             builder.text(child.content, code=True)
         elif kind in {"softbreak", "hardbreak"}:

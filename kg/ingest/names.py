@@ -38,6 +38,7 @@ _NOT_NAME_WORDS = {
     "proceedings", "transactions", "workshop", "university", "institute", "lab", "team",
     "preprint", "is", "are", "we", "our", "new", "and", "or", "by", "at", "as", "be",
 }  # fmt: skip
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 _WORD = re.compile(r"^(?:[^\W\d_]\.)*[^\W\d_][^\W\d_'’\-.]*(?:[-'’][^\W\d_]+)*\.?$")
 
 
@@ -66,7 +67,7 @@ def looks_like_name(text: str) -> bool:
     >>> looks_like_name("Noah A. Smith"), looks_like_name("Lowe R"), looks_like_name("Deep Learning")
     (True, True, False)
     """
-    words = _clean(text).split()
+    words = _INVISIBLE.sub("", _clean(text)).split()  # bidi and zero-width marks: no letters
     if not 1 <= len(words) <= 6:
         return False
     if any(len(w.strip(".,")) > 1 and w.casefold().strip(".,") in _NOT_NAME_WORDS for w in words):

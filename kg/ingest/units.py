@@ -94,7 +94,8 @@ def units_of(pieces: list[Piece]) -> list[Unit]:
                 Unit("image", _image_text(piece), piece.line, images=[piece.image], cell=piece.cell)
             )
             continue
-        style = (piece.bold, piece.italic, piece.code, piece.cell)
+        # an italic run stays one unit even where part of it is bold ("*Alice <b>Bold</b>*")
+        style = (piece.bold and not piece.italic, piece.italic, piece.code, piece.cell)
         prev = units[-1] if units else None
         if (
             prev is not None
