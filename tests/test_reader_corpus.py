@@ -82,3 +82,16 @@ def test_no_list_loses_what_the_pin_says_it_reads(scores):
         assert now["false_papers"] <= was["false_papers"], name
         for field in FIELDS:
             assert now[f"{field}_right"] >= was[f"{field}_right"], (name, field)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", NAMES)
+def test_each_real_list_builds_every_export_and_view(name):
+    """Real lists through every stage: what the reader accepts, every export can hold."""
+    from kg.export.build import render_exports
+    from kg.pipeline import build_knowledge_base
+
+    source = next(p for p in [CORPUS / f"{name}.md", CORPUS / "dev" / f"{name}.md"] if p.exists())
+    kb = build_knowledge_base([source], curation=None, jobs=1)
+    files = render_exports(kb, views=True)
+    assert kb.papers and all(files[n] for n in ("graph.nt", "graph.ttl", "overview.html"))

@@ -308,7 +308,8 @@ class Catalog:
             # the filters and only its latest papers for the tooltip, not every paper.
             row["pp"] = related[-_TOOLTIP_PAPERS:]
             row["np"] = len(related)
-            row["ys"] = sorted({self.paper_rows[p]["y"] for p in related})
+            years = {self.paper_rows[p]["y"] for p in related}
+            row["ys"] = sorted(y for y in years if y is not None)  # papers without a year: none
             row["cs"] = sorted({c for p in related for c in self.paper_rows[p]["c"]})
         if kind == "paper":
             row["paper"] = self.paper_index[node]
