@@ -46,8 +46,10 @@ import pyoxigraph as ox
 
 from kg.errors import KgError, QueryError
 from kg.graph.namespaces import PREFIXES
+from kg.sparql.http_digest import digest_authorization
 from kg.sparql.query import (
     Binding,
+    QueryForm,
     QueryResult,
     canonical_query,
     check_query,
@@ -68,15 +70,17 @@ __all__ = [
 
 #: Largest response body read from a store (bigger ones are refused, not truncated).
 MAX_RESPONSE_BYTES = 256 * 1024 * 1024
+#: What a SELECT or ASK accepts.
 _ACCEPT = ", ".join(
     [
         "application/sparql-results+json",
         "application/sparql-results+xml;q=0.9",
         "text/tab-separated-values;q=0.8",
-        "application/n-triples;q=0.9",
-        "text/turtle;q=0.8",
     ]
 )
+#: What a CONSTRUCT or DESCRIBE accepts (asked apart: Virtuoso answers a CONSTRUCT with
+#: s/p/o solutions when SPARQL results are acceptable).
+_ACCEPT_GRAPH = "application/n-triples, text/turtle;q=0.8"
 
 
 class RemoteError(KgError):
@@ -166,12 +170,66 @@ def _read(response: http.client.HTTPResponse) -> bytes:
 def _send(
     method: str, url: str, body: bytes, headers: dict[str, str], *, timeout: float
 ) -> tuple[int, str, bytes]:
-    """One request, within ``timeout`` seconds in all (connect, send, every byte of the answer)."""
+    """One request, within ``timeout`` seconds in all (connect, send, every byte of the answer).
+
+    Credentials go as HTTP Basic, unless the server asks for HTTP Digest (OpenLink
+    Virtuoso's authenticated endpoints, which refuse Basic without a challenge and close
+    the connection before a large body is sent): so, with credentials, a ``HEAD`` without
+    them asks first, and a Digest challenge in its 401 is answered (RFC 7616) on the
+    real request. All of it within the one deadline.
+    """
+    started = time.monotonic()
+    credentials = _credentials(url)
+    if credentials is None:
+        return _send_once(method, url, body, headers, timeout=timeout)
+    challenge = _digest_challenge(url, timeout=timeout)
+    remaining = timeout - (time.monotonic() - started)
+    if remaining <= 0:
+        raise RemoteError(f"{redact(url)} did not answer within {timeout:g} s")
+    if challenge is None:
+        return _send_once(method, url, body, headers, timeout=remaining)
+    parts = urllib.parse.urlsplit(url)
+    path = urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query, ""))
+    answer = digest_authorization(challenge, credentials, method, path)
+    return _send_once(method, url, body, headers, timeout=remaining, authorization=answer)
+
+
+def _digest_challenge(url: str, *, timeout: float) -> str | None:
+    """The Digest challenge a ``HEAD`` of ``url`` without credentials gets, if any."""
+    try:
+        _send_once("HEAD", url, b"", {}, timeout=timeout, anonymous=True)
+    except _Unauthorized as refused:
+        asked = refused.challenge
+        return asked if asked.lower().startswith("digest ") else None
+    except RemoteError:
+        return None
+    return None
+
+
+class _Unauthorized(RemoteError):
+    """A 401, with the server's ``WWW-Authenticate`` challenge."""
+
+    def __init__(self, message: str, challenge: str) -> None:
+        super().__init__(message)
+        self.challenge = challenge
+
+
+def _send_once(
+    method: str,
+    url: str,
+    body: bytes,
+    headers: dict[str, str],
+    *,
+    timeout: float,
+    authorization: str | None = None,
+    anonymous: bool = False,
+) -> tuple[int, str, bytes]:
     parts = urllib.parse.urlsplit(url)
     shown = redact(url)
     credentials = _credentials(url)
-    headers = {**headers, **_auth_headers(credentials)}
-    secrets = _secrets(credentials, headers)
+    auth = {"Authorization": authorization} if authorization else _auth_headers(credentials)
+    headers = {**headers, **({} if anonymous else auth)}
+    secrets = _secrets(credentials, {**headers, **_auth_headers(credentials)})
     kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
     try:
         conn = kind(parts.hostname or "", parts.port, timeout=timeout)
@@ -197,7 +255,10 @@ def _send(
         sockets.append(conn.sock)
         watchdog.interval = max(timeout - (time.monotonic() - started), 0.0)
         watchdog.start()
-        conn.request(method, path, body=body, headers=headers)
+        try:
+            conn.request(method, path, body=body, headers=headers)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the server answered (a 401, a 413) and closed before the body was sent
         response = conn.getresponse()
         data = _read(response)
     except (OSError, http.client.HTTPException) as err:
@@ -219,7 +280,10 @@ def _send(
     if status >= 400:
         said = printable(data.decode("utf-8", "replace"), secrets=secrets)
         reason = printable(response.reason or "", secrets=secrets)
-        raise RemoteError(f"{shown} answered {status} {reason}{': ' + said if said else ''}")
+        message = f"{shown} answered {status} {reason}{': ' + said if said else ''}"
+        if status == 401:
+            raise _Unauthorized(message, response.headers.get("WWW-Authenticate", ""))
+        raise RemoteError(message)
     return status, response.headers.get("Content-Type", ""), data
 
 
@@ -373,10 +437,12 @@ def query_endpoint(
     """
     _check_url(url)
     text = canonical_query(text)  # what is checked is what is sent
-    check_query(text, allow_dataset=True)
+    form = check_query(text, allow_dataset=True)
     text = with_values(with_prefixes(text), bindings or {})
     body = urllib.parse.urlencode({"query": text}).encode("utf-8")
-    headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": _ACCEPT}
+    graph = form in (QueryForm.CONSTRUCT, QueryForm.DESCRIBE)
+    accept = _ACCEPT_GRAPH if graph else _ACCEPT
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept}
     _, content_type, data = _send("POST", url, body, headers, timeout=timeout)
     media = content_type.split(";")[0].strip().lower()
     results_format = ox.QueryResultsFormat.from_media_type(media) if media else None
