@@ -19,6 +19,7 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v rapper >/dev/null 2>&1 || need+=(raptor2-utils)
 command -v xmllint >/dev/null 2>&1 || need+=(libxml2-utils)
 command -v pandoc >/dev/null 2>&1 || need+=(pandoc)  # renders papers.bib / papers.csl.json (--citeproc)
+command -v virtuoso-t >/dev/null 2>&1 || need+=(virtuoso-opensource-7-bin)  # a second real SPARQL store (tests/test_virtuoso.py)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq
