@@ -34,7 +34,6 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 KG = [sys.executable, "-m", "kg"]
-NAME = ["--name", "authors-of-paper", "--param", "paper=2301.00001"]
 
 _NT_QUERY = """
 import sys, pyoxigraph as ox
@@ -43,7 +42,8 @@ from kg.sparql.query import ResultFormat, format_result, run_query
 store = ox.Store()
 store.bulk_load(path=sys.argv[1], format=ox.RdfFormat.N_TRIPLES)
 q = get_query("authors-of-paper")
-sys.stdout.buffer.write(format_result(run_query(store, q.text, bindings=bind({"paper": "2301.00001"}, q.params)), ResultFormat.table))
+rows = run_query(store, q.text, bindings=bind({"paper": sys.argv[2]}, q.params))
+sys.stdout.buffer.write(format_result(rows, ResultFormat.TABLE))
 """
 
 
@@ -107,6 +107,11 @@ def measure(size: int, runs: int, repeat: int) -> list[str]:
             check=True,
         )
     out = folder / "exports"
+    import re
+
+    arxiv = re.search(r"arxiv\.org/abs/([0-9.]+)", (folder / "list.md").read_text(encoding="utf-8"))
+    paper = arxiv.group(1) if arxiv else "none"
+    name = ["--name", "authors-of-paper", "--param", f"paper={paper}"]
     with tempfile.TemporaryDirectory() as cache, tempfile.TemporaryDirectory() as empty:
         env = {**os.environ, "KG_CACHE_DIR": cache}
         start = time.perf_counter()
@@ -119,11 +124,11 @@ def measure(size: int, runs: int, repeat: int) -> list[str]:
             capture_output=True,
         )
         build = time.perf_counter() - start
-        store = wall([*KG, "query", "--graph", str(out), *NAME], env, runs)
-        nt = wall([sys.executable, "-c", _NT_QUERY, str(out / "graph.nt")], env, runs)
+        store = wall([*KG, "query", "--graph", str(out), *name], env, runs)
+        nt = wall([sys.executable, "-c", _NT_QUERY, str(out / "graph.nt"), paper], env, runs)
         lists_env = {**os.environ, "KG_CACHE_DIR": empty}
         lists = wall(
-            [*KG, "query", "-i", str(folder / "list.md"), "--curation", str(folder), *NAME],
+            [*KG, "query", "-i", str(folder / "list.md"), "--curation", str(folder), *name],
             lists_env,
             1,
         )
