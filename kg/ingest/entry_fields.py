@@ -32,7 +32,7 @@ from kg.ingest.links import arxiv_id_of, doi_of, is_generic_label, is_paper_url,
 from kg.ingest.names import name_score, read_authors
 from kg.ingest.pieces import Piece
 from kg.ingest.units import Meta, Unit, extract_meta, units_of
-from kg.ingest.venue_year import VenueYear, read_date, read_venue_year
+from kg.ingest.venue_year import VenueYear, looks_like_venue, read_date, read_venue_year
 from kg.model import LinkKind
 from kg.text import clean_text
 from kg.urls import InvalidUrlError, normalise_url
@@ -134,6 +134,20 @@ def _is_venue_text(text: str) -> bool:
     return reading.venue is not None and _words(text) <= 10
 
 
+def _is_clearly_venue(text: str) -> bool:
+    """A venue beyond doubt (a known name, or a venue word such as Journal), never a title.
+
+    ``GPT-4 Technical Report`` or ``Nature of Things`` read as venues by the loose test
+    but may well be titles; a title candidate is dropped only on this stricter one.
+    """
+    reading = read_venue_year(text, strict=True, acronyms=False)
+    return (
+        reading.venue is not None
+        and _words(text) <= 10
+        and looks_like_venue(reading.venue_as_written or "", acronyms=False, short=False)
+    )
+
+
 @dataclass
 class _Choice:
     cue: str
@@ -145,8 +159,14 @@ class _Choice:
 def _split_by(text: str) -> str:
     """Mark ``Title by A, B. Venue`` as two fields, only where a name run follows ``by``."""
     for match in re.finditer(r"\s+by\s+(?=[A-Z])", text):
-        if _author_prefix(text[match.end() :]) is not None:
-            return text[: match.start()] + " | " + text[match.end() :]
+        after = text[match.end() :]
+        head = _author_prefix(after)
+        if head is None:
+            continue
+        run = read_authors(head)
+        # one "name" alone could be the rest of a title ("... by Regularized Pre-training")
+        if len(run.names) > 1 or run.truncated or read_date(after[len(head) :])[0] is not None:
+            return text[: match.start()] + " | " + after
     return text
 
 
@@ -181,7 +201,7 @@ def _title_choices(units: list[Unit]) -> list[_Choice]:
         if u.kind == "link":
             if is_generic_label(u.text) or u.image_only:
                 continue
-            if _is_venue_text(text) and not u.bold:
+            if _is_clearly_venue(text) and not u.bold:
                 continue
             if italics and italics[0] < i and names_at == len(units):
                 names_at = next(
@@ -203,7 +223,7 @@ def _title_choices(units: list[Unit]) -> list[_Choice]:
                 or len(text) >= 6
                 or (i + 1 < len(units) and units[i + 1].text.lstrip()[:1] in ":：")
             ):
-                if not _is_venue_text(text):
+                if not _is_clearly_venue(text):
                     choices.append(_Choice("bold", text, i, 80))
             continue
         for number, part in enumerate(_fields(u.text)):
@@ -215,7 +235,7 @@ def _title_choices(units: list[Unit]) -> list[_Choice]:
                 choices.append(_Choice("name", cleaned, i, 20))
             if _words(cleaned) < 3 and not (u.italic and _words(cleaned) >= 2):
                 continue
-            if name_score(cleaned) >= 0.6 or _is_venue_text(cleaned):
+            if name_score(cleaned) >= 0.6 or _is_clearly_venue(cleaned):
                 continue
             if u.italic:
                 if _words(cleaned) >= 4:
@@ -277,9 +297,15 @@ def _author_choice(
     return None
 
 
-def _lone_words_ok(head: str) -> bool:
+def _lone_words_ok(head: str, *, lenient: bool = False) -> bool:
+    """Whether a run names people, not lone words ("Hybrid", "CS, SE").
+
+    ``M.Barni`` counts as two parts; in italics one lone name is taken (``*OpenAI.*``).
+    """
     run = read_authors(head)
-    return run.truncated or any(len(name.split()) > 1 for name in run.names)
+    if run.truncated or (lenient and len(run.names) == 1):
+        return True
+    return any(len(re.split(r"[\s.]+", name.strip("."))) > 1 for name in run.names)
 
 
 @functools.lru_cache(maxsize=16384)
@@ -308,8 +334,8 @@ def _author_prefix(text: str, *, lenient: bool = False) -> str | None:
                 heads.append(head)
     for threshold in (1.0, 0.5 if lenient else 0.75):  # italics are a cue of their own
         for head in heads:
-            if not _lone_words_ok(head):
-                continue  # lone words ("Hybrid", "CS, SE") are no people
+            if not _lone_words_ok(head, lenient=lenient):
+                continue  # lone words ("Hybrid", "CS, SE") are no people, unless in italics
             if name_score(head) >= threshold:
                 return head
     return None
@@ -363,8 +389,12 @@ def _fill(a: VenueYear, b: VenueYear) -> VenueYear:
     )
 
 
-def _italic_venue(text: str, after: str) -> VenueYear:
-    """``*Venue*, 2020``: italics followed by a year name a venue, known or not."""
+def _italic_venue(text: str, after: str, *, named: bool = False) -> VenueYear:
+    """``*Venue*, 2020``: italics followed by a year name a venue, known or not.
+
+    ``named``: the entry's authors are found already, so even a name-shaped phrase in
+    italics (``*Applied Sciences*``) is the venue.
+    """
     reading = read_venue_year(f"{text} {after}", strict=False, acronyms=False)
     if reading.venue:
         return reading
@@ -374,13 +404,13 @@ def _italic_venue(text: str, after: str) -> VenueYear:
         year is not None
         and not rest.strip(_TRIM)
         and 0 < _words(name) <= 12
-        and name_score(name) < 0.5
+        and (named or name_score(name) < 0.5)
     ):
         return read_venue_year(f"{name} {year}", strict=False, trusted=True)
     return reading
 
 
-def _venue_from_units(units: list[Unit], skip: set[int]) -> VenueYear:
+def _venue_from_units(units: list[Unit], skip: set[int], *, named: bool = False) -> VenueYear:
     """Venue and year from the units not taken by title or authors, line by line."""
     lines: list[list[tuple[int, Unit]]] = [[]]
     for i, u in enumerate(units):
@@ -396,7 +426,7 @@ def _venue_from_units(units: list[Unit], skip: set[int]) -> VenueYear:
             if not italic:
                 continue
             after = " ".join(t for it, t in texts[number + 1 :] if not it)
-            best = _fill(best, _italic_venue(text, after))
+            best = _fill(best, _italic_venue(text, after, named=named))
         for text in [*_fields(plain), plain]:
             for piece in re.split(r"(?<=[a-z\d)])\.\s+", text):
                 best = _fill(best, read_venue_year(piece, strict=False, acronyms=False))
@@ -508,7 +538,7 @@ def recognise(pieces: list[Piece], *, line: int, columns: Sequence[str] = ()) ->
         reading.authors, reading.truncated = run.names, run.truncated
         units[index].text = units[index].text.replace(text, " | ", 1)
     meta = _merge_meta(metas)
-    rest = _venue_from_units(units, taken)
+    rest = _venue_from_units(units, taken, named=bool(reading.authors))
     venue = meta if meta.venue else (table_venue if table_venue.venue else rest)
     reading.venue = venue
     reading.year = meta.year or table_venue.year or venue.year or rest.year

@@ -39,7 +39,8 @@ _NOT_NAME_WORDS = {
     "preprint", "is", "are", "we", "our", "new", "and", "or", "by", "at", "as", "be",
 }  # fmt: skip
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
-_WORD = re.compile(r"^(?:[^\W\d_]\.)*[^\W\d_][^\W\d_'’\-.]*(?:[-'’][^\W\d_]+)*\.?$")
+# a word of a name; ' ^ " ~ ` inside are remnants of LaTeX accents (Su'arez, Beno^it)
+_WORD = re.compile(r"^(?:[^\W\d_]\.)*[^\W\d_][^\W\d_'’\-.^\"~`]*(?:[-'’][^\W\d_]+)*\.?$")
 
 
 def _is_initials(word: str) -> bool:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from kg.ingest.links import badge_text
 from kg.ingest.pieces import Piece
-from kg.ingest.venue_year import VenueYear, read_venue_year
+from kg.ingest.venue_year import VenueYear, looks_like_venue, read_venue_year
 
 __all__ = ["Meta", "Unit", "extract_meta", "units_of"]
 
@@ -151,7 +151,10 @@ def extract_meta(units: list[Unit]) -> list[Meta]:
         whole = unit.text.strip().strip("[]()【】").strip()
         if (unit.bold or unit.code or unit.italic) and whole:
             reading = _badge(whole)
-            if reading and (reading.year is not None or len(whole.split()) <= 3):
+            sure = reading.year is not None or (
+                len(whole.split()) <= 3 and looks_like_venue(whole, acronyms=False, short=False)
+            )
+            if reading and sure:
                 found.append(Meta(reading, index))
                 unit.meta = True
                 continue

@@ -233,7 +233,7 @@ def read_date(text: str) -> tuple[int | None, int | None, str]:
 
 
 @functools.lru_cache(maxsize=16384)
-def looks_like_venue(text: str, *, acronyms: bool = True) -> bool:
+def looks_like_venue(text: str, *, acronyms: bool = True, short: bool = True) -> bool:
     """Whether ``text`` (no date) can be a venue name rather than a title or a topic.
 
     >>> looks_like_venue("IEEE Transactions on Neural Networks and Learning Systems")
@@ -249,7 +249,7 @@ def looks_like_venue(text: str, *, acronyms: bool = True) -> bool:
     if ":" in text and len(words) >= 4:  # "Title: Subtitle" is a title
         return False
     folded = {w.casefold().strip("-") for w in words}
-    if folded & _VENUE_WORDS or (len(words) <= 4 and folded & _SHORT_VENUE_WORDS):
+    if folded & _VENUE_WORDS or (short and len(words) <= 4 and folded & _SHORT_VENUE_WORDS):
         return True
     if not acronyms:
         return False
