@@ -303,7 +303,7 @@ def _lone_words_ok(head: str, *, lenient: bool = False) -> bool:
     ``M.Barni`` counts as two parts; in italics one lone name is taken (``*OpenAI.*``).
     """
     run = read_authors(head)
-    if run.truncated or (lenient and len(run.names) == 1):
+    if run.truncated or (lenient and len(run.names) == 1 and len(run.names[0]) >= 3):
         return True
     return any(len(re.split(r"[\s.]+", name.strip("."))) > 1 for name in run.names)
 
