@@ -143,12 +143,9 @@ def _judge(reading: Reading) -> str | None:
         return None
     if reading.authors and reading.title_link_kind not in _NOT_PAPER_KINDS:
         return None
-    if (
-        reading.venue.venue
-        and reading.title_cue in _STRONG_CUES
-        and not kinds == {LinkKind.HOMEPAGE}
-    ):
-        return None  # a named work at a venue; but a venue and a website alone is an event page
+    website_only = kinds == {LinkKind.HOMEPAGE} and reading.title_link_kind is None
+    if reading.venue.venue and reading.title_cue in _STRONG_CUES and not website_only:
+        return None  # a named work at a venue; a venue and a [[website]] alone is an event
     if reading.title_link_kind in _NOT_PAPER_KINDS and not (
         reading.paper_link or reading.arxiv_id or reading.doi
     ):
