@@ -27,7 +27,7 @@ from kg.ingest.venues import year_in_url
 from kg.model import Category, Diagnostic, Link, LinkKind, Paper, Skip, SourceRef, YearSource
 from kg.text import fold, slugify
 
-__all__ = ["EntryContext", "read_candidate"]
+__all__ = ["EntryContext", "join_split_items", "may_continue", "read_candidate"]
 
 Event = Paper | Skip | Diagnostic | int
 _STRONG_CUES = {"table", "bold-link", "quoted", "link", "bold"}
@@ -375,3 +375,45 @@ def _with_children(
     for child in separate:
         events.extend(read_candidate(child, context))
     return events
+
+
+_LONELY = ("no paper evidence", "web page without paper evidence")
+
+
+def may_continue(first: Candidate, second: Candidate, read: list[Event]) -> bool:
+    """Whether ``second`` may be the rest of ``first`` (two items that are one entry).
+
+    Two plain sibling items, the first a title that read as no paper: a list wrote
+    ``* Authors`` on the entry's second line, which Markdown takes for a new item.
+    """
+    return (
+        first.kind == second.kind == "item"
+        and not first.children
+        and not second.children
+        and first.depth == second.depth
+        and first.section == second.section
+        and len(read) == 2
+        and isinstance(read[1], Skip)
+        and read[1].reason.startswith(_LONELY)
+    )
+
+
+def join_split_items(
+    first: Candidate, second: Candidate, context: EntryContext
+) -> list[Event] | None:
+    """The events of two items read as one entry, or ``None`` when they are not one."""
+    section = context.sections[first.section] if first.section >= 0 else None
+    if section is not None and section.nav:
+        return None
+    rest = _pieces(second)
+    opening = next((p for p in rest if p.text.strip()), None)
+    if opening is None or opening.bold or opening.link >= 0:
+        return None  # a bold or linked start is an entry of its own
+    alone, reason = _read_one(rest, second, context)
+    if reason != "no title found":
+        return None
+    joined = [*_pieces(first), Piece("", second.line, brk=True), *rest]
+    reading, reason = _read_one(joined, first, context)
+    if reason is not None or not (reading.authors or reading.paper_link):
+        return None
+    return [1, *_paper(reading, section, context)]

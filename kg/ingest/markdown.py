@@ -30,7 +30,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.rules_core import inline as core_inline
 from markdown_it.rules_core import text_join as core_text_join
 
-from kg.ingest.entries import EntryContext, read_candidate
+from kg.ingest.entries import EntryContext, join_split_items, may_continue, read_candidate
 from kg.ingest.files import read_input_text
 from kg.ingest.md_blocks import collect
 from kg.ingest.pieces import Candidate
@@ -228,12 +228,29 @@ def _read_chunk(
     100,000-paper list has millions of them, over a gigabyte if all were alive together.
     """
     events: list[Paper | Skip | Diagnostic | int] = []
-    for start in range(0, len(chunk), _CANDIDATES_PER_BATCH):
-        batch = chunk[start : start + _CANDIDATES_PER_BATCH]
-        _parse_inlines(md, env, [t for c in batch for t in _inlines(c)])
-        for candidate in batch:
-            events.extend(read_candidate(candidate, context))
-            _drop(candidate)
+    parsed = 0
+    index = 0
+    while index < len(chunk):
+        if index >= parsed:
+            batch = chunk[index : index + _CANDIDATES_PER_BATCH]
+            _parse_inlines(md, env, [t for c in batch for t in _inlines(c)])
+            parsed = index + len(batch)
+        candidate = chunk[index]
+        read = read_candidate(candidate, context)
+        following = chunk[index + 1] if index + 1 < len(chunk) else None
+        if following is not None and may_continue(candidate, following, read):
+            if index + 1 >= parsed:
+                _parse_inlines(md, env, list(_inlines(following)))
+            joined = join_split_items(candidate, following, context)
+            if joined is not None:  # "* **Title** <br>" then "* Authors <br> Venue [Paper]"
+                events.extend(joined)
+                _drop(candidate)
+                _drop(following)
+                index += 2
+                continue
+        events.extend(read)
+        _drop(candidate)
+        index += 1
     return events
 
 
