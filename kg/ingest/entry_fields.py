@@ -264,6 +264,15 @@ def _pick_title(units: list[Unit]) -> _Choice | None:
 
 def _cut_out(unit: Unit, title: str) -> None:
     """Take the title (and its quotes) out of the text it was found in; keep the rest."""
+    start = unit.text.find(title)
+    if start >= 0:  # the common case, without building a pattern for this one title
+        end = start + len(title)
+        while start > 0 and unit.text[start - 1] in ' "“”„':
+            start -= 1
+        while end < len(unit.text) and unit.text[end] in '.。 "“”':
+            end += 1
+        unit.text = unit.text[:start] + " | " + unit.text[end:]
+        return
     words = [re.escape(w) for w in title.split()]
     pattern = r"[\"“”„]?\s*" + r"[\s\W]*".join(words) + r"[.。]?\s*[\"“”]?"
     unit.text = re.sub(pattern, " | ", unit.text, count=1)
