@@ -28,7 +28,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from kg.ingest.links import arxiv_id_of, doi_of, is_generic_label, is_paper_url, link_kind
+from kg.ingest.links import (
+    arxiv_id_of,
+    doi_of,
+    is_generic_label,
+    is_id_label,
+    is_paper_url,
+    link_kind,
+)
 from kg.ingest.names import name_score, read_authors
 from kg.ingest.pieces import Piece
 from kg.ingest.units import Meta, Unit, extract_meta, units_of
@@ -53,9 +60,10 @@ _EMOJI = re.compile(
     r"[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200d]|:[a-z0-9_+\-]+:", re.I
 )
 _TRIM = " \t.,;:|–—-•·*_~\"“”'’`[](){}\u2003\u2002\u00a0"
+_CJK_NAME = re.compile(r"^[\u3400-\u9fff\uac00-\ud7af]{2,4}$")  # 赵鑫, 김민수: no spaces
 _LETTER = re.compile(r"[^\W\d_]")
 _YEARISH = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)|'\d\d\b|\d+\s*[-–]\s*\d+")
-_IN_TEXT = {"quoted", "text", "italic"}  # title cues that leave the rest of their unit
+_IN_TEXT = {"quoted", "text", "italic", "name"}  # title cues that leave the rest of their unit
 
 
 @dataclass
@@ -170,8 +178,20 @@ def _split_by(text: str) -> str:
     return text
 
 
+def _split_sentence(text: str) -> str:
+    """Mark ``Title. A, B. Venue Year`` as fields where a run of names follows a period."""
+    for match in re.finditer(r"(?<=[^\s.]{3})\.\s+(?=[A-Z])", text):
+        after = text[match.end() :]
+        head = _author_prefix(after)
+        if head is not None:
+            run = read_authors(head)
+            if len(run.names) > 1 or run.truncated:
+                return text[: match.start()] + " | " + after
+    return text
+
+
 def _fields(text: str) -> list[str]:
-    parts = re.split(r"\s*\|\s*|\s+[-–—]\s+|\u2003", _split_by(text))
+    parts = re.split(r"\s*\|\s*|\s+[-–—]\s+|\u2003", _split_by(_split_sentence(text)))
     return [f for f in parts if f.strip(_TRIM)]
 
 
@@ -314,7 +334,9 @@ def _lone_words_ok(head: str, *, lenient: bool = False) -> bool:
     run = read_authors(head)
     if run.truncated or (lenient and len(run.names) == 1 and len(run.names[0]) >= 3):
         return True
-    return any(len(re.split(r"[\s.]+", name.strip("."))) > 1 for name in run.names)
+    return any(
+        len(re.split(r"[\s.]+", name.strip("."))) > 1 or _CJK_NAME.match(name) for name in run.names
+    )
 
 
 @functools.lru_cache(maxsize=16384)
@@ -333,7 +355,8 @@ def _author_prefix(text: str, *, lenient: bool = False) -> str | None:
     commas = [m.start() for m in re.finditer(r",\s+(?=\S)", text)][-3:]
     if not _YEARISH.search(text) and name_score(text) == 1.0 and _lone_words_ok(text):
         return text  # the common case: the whole text is the run
-    cuts = sorted({*dots, *commas, len(text)})
+    trailing = [m.start() for m in re.finditer(r"[\s,]+(?=(?:19|20)\d\d\W*$)", text)]
+    cuts = sorted({*dots, *commas, *trailing, len(text)})
     heads = []
     for cut in reversed(cuts):
         head, rest = text[:cut].strip(), text[cut:].strip(_TRIM)
@@ -446,6 +469,7 @@ def _venue_from_units(units: list[Unit], skip: set[int], *, named: bool = False)
             u.kind == "link"
             and i not in skip
             and not best.venue
+            and not is_id_label(u.text)
             and _is_venue_text(_clean_title(u.text))
         ):
             best = _fill(best, read_venue_year(_clean_title(u.text), strict=True))

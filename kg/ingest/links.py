@@ -18,6 +18,7 @@ from kg.text import fold
 
 __all__ = [
     "arxiv_id_of",
+    "is_id_label",
     "badge_text",
     "doi_of",
     "host_of",
@@ -53,6 +54,9 @@ _PAPER_HOSTS = (
     "aclanthology.info", "anthology.aclweb.org", "scholar.archive.org", "alphaxiv.org",
     "paperswithcode.com/paper", "huggingface.co/papers", "dblp.org",
 )  # fmt: skip
+_ID_LABEL = re.compile(
+    r"^(?:arxiv:?\s*)?\d{4}\.\d{4,5}(?:v\d+)?$|^(?:doi:?\s*)?10\.\d{4,9}/\S+$", re.I
+)
 _CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "gitee.com", "sourceforge.net")
 _VIDEO_HOSTS = ("youtube.com", "youtu.be", "vimeo.com", "bilibili.com", "slideslive.com")
 _BLOG_HOSTS = ("medium.com", "substack.com", "blog.", "wordpress.com", "towardsdatascience.com")
@@ -100,12 +104,23 @@ def _on(host_path: str, hosts: tuple[str, ...]) -> bool:
 
 
 @functools.lru_cache(maxsize=16384)
+def is_id_label(label: str) -> bool:
+    """Whether a link label is an identifier (``arXiv:2005.14165``, ``10.1000/x``), not a name.
+
+    >>> is_id_label("arXiv:2005.14165"), is_id_label("Nature")
+    (True, False)
+    """
+    return _ID_LABEL.match(label.strip(" []()")) is not None
+
+
 def is_generic_label(label: str) -> bool:
     """Whether a link label says what kind of link it is rather than naming a paper.
 
     >>> is_generic_label("[pdf]"), is_generic_label(":octocat:"), is_generic_label("QMIX")
     (True, True, False)
     """
+    if is_id_label(label):
+        return True  # "arXiv:2005.14165", "2005.14165v2", "doi:10.1000/x": an id, no title
     name = re.sub(r"[\[\](){}<>:*_`'\"!|.,;]+", " ", fold(label)).strip()
     if not name or name.startswith(("http://", "https://", "www.")):
         return True

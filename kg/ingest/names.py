@@ -30,7 +30,7 @@ _PARTICLES = {
     "bin", "al", "el", "ter", "ten", "zu", "y", "st", "mc", "'t",
 }  # fmt: skip
 _NOT_NAME_WORDS = {
-    "the", "a", "an", "of", "for", "with", "via", "on", "in", "to", "from", "using", "towards",
+    "the", "a", "of", "for", "with", "via", "on", "in", "to", "from", "using", "towards",
     "learning", "network", "networks", "model", "models", "language", "data", "deep",
     "neural", "large", "graph", "survey", "benchmark", "dataset", "attack", "attacks",
     "detection", "training", "analysis", "framework", "approach", "method", "methods",
@@ -113,7 +113,8 @@ def _split(text: str) -> tuple[list[str], bool]:
             for _, first in pairs
         ):
             return [f"{first} {last}" for last, first in pairs], True
-    if len(parts) >= 2 and len(parts[0].split()) == 1 and 1 <= len(parts[1].split()) <= 2:
+    latin = bool(parts) and bool(re.match(r"[A-Za-z\u00c0-\u024f]", parts[0]))
+    if latin and len(parts) >= 2 and len(parts[0].split()) == 1 and 1 <= len(parts[1].split()) <= 2:
         rest = parts[2:]
         if not _is_initials(parts[1].replace(" ", "")) and all(len(r.split()) >= 2 for r in rest):
             # MLA: only the first name is inverted ("Tuyls, Karl, and Gerhard Weiss")
@@ -156,7 +157,9 @@ def name_score(text: str) -> float:
     run = read_authors(text)
     if not run.names:
         return 0.0
-    if len(run.names) == 1 and not run.truncated and len(run.names[0].split()) > 4:
+    if len(run.names) == 1 and not run.truncated and len(run.names[0].split()) > 5:
         return 0.0
+    if any(len(name.split()) > 6 for name in run.names):
+        return 0.0  # a part of seven words or more is prose, not a person
     named = sum(looks_like_name(n) for n in run.names)
     return named / len(run.names)

@@ -24,6 +24,7 @@ _GROUP = re.compile(r"\[([^\[\]\n]{1,80})\]|[(（]([^()（）\n]{1,80})[)）]|�
 _LEAD_DATE = re.compile(r"^\s*((?:19|20)\d\d(?:\s?[-/.]\s?\d{1,2})?)(?!\d)(?:\s*[|:,\-–—]\s*|\s+)")
 # A link CommonMark did not make (a space in its destination): keep its label as text.
 _BROKEN_LINK = re.compile(r"\[([^\[\]\n]{3,})\]\([^)\n]*\)?")
+_CITED = re.compile(r"^([A-Z][^\d()]*?(?:et al\.?|and [A-Z]\w+|& [A-Z]\w+)),?\s+((?:19|20)\d\d)$")
 _BADGE_LABELS = re.compile(
     r"^(?:conference|venue|published|publication|pub|journal|accepted|accept|status)\s+", re.I
 )
@@ -177,6 +178,9 @@ def extract_meta(units: list[Unit]) -> list[Meta]:
             # a bracket that opens the entry ("[Pattern Recognition] **Title**") is a badge
             # whatever it names; elsewhere it must look like a venue or a date
             trusted = match.start() == opening
+            if cited := _CITED.match(inner):  # "(Goodfellow et al., 2014)": authors and year
+                found.append(Meta(VenueYear(year=int(cited.group(2))), index))
+                return " | " + cited.group(1) + " | "
             reading = _badge(inner.replace("_", " "), trusted=trusted)
             if not reading or (reading.year is None and not reading.venue_as_written):
                 return match.group(0)

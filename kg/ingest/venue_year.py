@@ -157,7 +157,7 @@ _NOT_VENUES = {
 _THIS_YEAR = datetime.date.today().year
 
 _YEAR_MONTH = re.compile(r"(?<![\d.])((?:19|20)\d\d)\s?[-/.]\s?(0?[1-9]|1[0-2])(?![\d])")
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d|\.\d{4,5})")  # not an arXiv id 2005.14165
 _SHORT_YEAR = re.compile(
     r"(?:(?<=[A-Za-z\s(\[])['’‘`](\d\d)(?!\d)|(?<![\d.])(\d\d)['’](?!\w)|"
     r"(?<![A-Za-z])([A-Za-z][A-Za-z\-]+)(\d\d)(?![\dA-Za-z]))"
