@@ -121,3 +121,10 @@ def test_curated_aliases_in_data_are_applied(default_kb):
     people = people_by_variant(default_kb)
     assert people["Nanyun (Violet) Peng"].merged_by == ("curated",)
     assert people["Yi Zhang"] is not people["Yong Zhang"]
+
+
+def test_a_name_wholly_in_quotes_is_kept_not_emptied():
+    from kg.ingest.identity import strip_nickname
+
+    assert strip_nickname('"Learning"') == ('"Learning"', None)
+    assert strip_nickname("Nanyun (Violet) Peng") == ("Nanyun Peng", "Violet")

@@ -64,6 +64,8 @@ def strip_nickname(name: str) -> tuple[str, str | None]:
     if not match:
         return clean_text(name), None
     plain = clean_text(name[: match.start()] + " " + name[match.end() :])
+    if not plain:  # the whole name is in quotes or brackets ('"Learning"'): no nickname
+        return clean_text(name), None
     return plain, clean_text(match.group(1))
 
 

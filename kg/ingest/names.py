@@ -38,6 +38,8 @@ _NOT_NAME_WORDS = {
     "proceedings", "transactions", "workshop", "university", "institute", "lab", "team",
     "preprint", "is", "are", "we", "our", "new", "and", "or", "by", "at", "as", "be",
 }  # fmt: skip
+_LETTERS = re.compile(r"[^\W\d_]")
+_QUOTED_PART = re.compile(r"^[\"“”'‘’].*[\"“”'‘’]$")
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 # a word of a name; ' ^ " ~ ` inside are remnants of LaTeX accents (Su'arez, Beno^it)
 _WORD = re.compile(r"^(?:[^\W\d_]\.)*[^\W\d_][^\W\d_'’\-.^\"~`]*(?:[-'’][^\W\d_]+)*\.?$")
@@ -141,7 +143,12 @@ def read_authors(text: str) -> AuthorRun:
         text = (text[: match.start()] + glue + text[match.end() :]).strip(" ,.;")
     text = re.sub(r"^(?:by|authors?:?)\s+", "", text, flags=re.I)
     parts, _ = _split(text)
-    names = tuple(n for n in (_clean(p) for p in parts) if n)
+    # a quoted phrase or a part with no letter is no person ('"Learning"', '-')
+    names = tuple(
+        n
+        for n in (_clean(p) for p in parts)
+        if n and _LETTERS.search(n) and not _QUOTED_PART.match(n)
+    )
     return AuthorRun(names, truncated)
 
 
