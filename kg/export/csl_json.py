@@ -10,11 +10,11 @@ article ``article-journal``, with the venue as ``container-title``.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from kg.export.citations import Kind, citation_keys, entry_kind, name_parts, paper_url
+from kg.export.json_text import dumps_indented
 from kg.model import KnowledgeBase, Paper
 
 __all__ = ["to_csl_json", "to_csl_items", "write_csl_json"]
@@ -68,11 +68,12 @@ def to_csl_json(kb: KnowledgeBase) -> str:
     >>> paper = Paper(key="p", title="Common Spatial Pattern", year=2010, venue="MMSP Workshop",
     ...     authors=("Alexandre Barachant", "Marco Congedo"), doi="10.1109/MMSP.2010.5662067",
     ...     list_key="l", source=SourceRef(file="l.bib", line=3))
+    >>> import json
     >>> item = json.loads(to_csl_json(KnowledgeBase(papers=(paper,))))[0]
     >>> item["id"], item["type"], item["author"][1], item["issued"]
     ('barachant2010common', 'paper-conference', {'family': 'Congedo', 'given': 'Marco'}, {'date-parts': [[2010]]})
     """
-    return json.dumps(to_csl_items(kb), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return dumps_indented(to_csl_items(kb), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
 def write_csl_json(kb: KnowledgeBase, path: str | Path) -> None:
