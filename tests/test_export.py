@@ -275,7 +275,7 @@ def test_a_build_that_fails_midway_leaves_the_previous_exports(
     build_exports(default_kb, out, views=False)
     before = {p.name: p.read_bytes() for p in out.iterdir()}
 
-    def broken(graph):
+    def broken(graph, **kwargs):
         raise UnsupportedAttributeError("boom")
 
     monkeypatch.setattr(kg.export.graphml, "to_graphml", broken)

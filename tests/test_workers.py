@@ -129,7 +129,7 @@ def test_a_failure_in_either_process_leaves_the_previous_exports(
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     module, name = failing.rsplit(".", 1)
 
-    def broken(*args: object) -> bytes:
+    def broken(*args: object, **kwargs: object) -> bytes:
         raise ExportError("boom")
 
     monkeypatch.setattr(importlib.import_module(module), name, broken)

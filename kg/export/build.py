@@ -6,8 +6,9 @@ file has been produced are they all put in place, in one step, by
 :mod:`kg.export.swap` (which also serialises builds into one folder and writes the
 manifest). A failure or a kill while rendering or writing leaves the previous exports
 untouched and no temp file behind. The RDF files and
-the graph files (GraphML, views) are two independent branches, rendered in two
-processes at once where :mod:`kg.runtime.workers` may fork.
+the graph files (GraphML, Cytoscape.js, views) are two independent branches, rendered
+in two processes at once where :mod:`kg.runtime.workers` may fork; BibTeX and CSL-JSON
+go with the RDF files, which evens out the two.
 """
 
 from __future__ import annotations
@@ -91,13 +92,18 @@ def _timed_pieces(report: BuildReport, stage: str, pieces: Iterable[T]) -> Itera
         yield piece
 
 
-def _rdf_files(triples: CanonicalTriples, report: BuildReport) -> Iterator[tuple[str, bytes]]:
-    """N-Triples, Turtle and JSON-LD of the canonical triples, as ``(file, piece)``.
+def _rdf_files(
+    kb: KnowledgeBase, triples: CanonicalTriples, report: BuildReport
+) -> Iterator[tuple[str, bytes]]:
+    """N-Triples, Turtle and JSON-LD of the canonical triples, then BibTeX and CSL-JSON.
 
-    The files come in pieces, each written as soon as it is made, so none exists whole
-    in memory (at 100,000 papers: 850 MB of N-Triples, 540 of JSON-LD, 330 of Turtle);
-    Turtle and N-Triples pieces come in turns, made from the same terms.
+    The RDF files come in pieces, each written as soon as it is made, so none exists
+    whole in memory (at 100,000 papers: 850 MB of N-Triples, 540 of JSON-LD, 330 of
+    Turtle); Turtle and N-Triples pieces come in turns, made from the same terms. The
+    citation files are here, not with the graph files, to even out the two processes.
     """
+    from kg.export.bibtex import to_bibtex
+    from kg.export.csl_json import to_csl_json
     from kg.export.rdf_formats import jsonld_chunks, turtle_and_ntriples_chunks
 
     for turtle, ntriples in _timed_pieces(
@@ -107,27 +113,36 @@ def _rdf_files(triples: CanonicalTriples, report: BuildReport) -> Iterator[tuple
         yield EXPORT_FILES["ntriples"], ntriples
     for piece in _timed_pieces(report, "jsonld", jsonld_chunks(triples)):
         yield EXPORT_FILES["jsonld"], piece
+    yield EXPORT_FILES["bibtex"], _timed(report, "bibtex", lambda: to_bibtex(kb).encode())
+    yield EXPORT_FILES["csl-json"], _timed(report, "csl-json", lambda: to_csl_json(kb).encode())
 
 
 def _graph_files(
     kb: KnowledgeBase, triples: CanonicalTriples, views: bool, report: BuildReport
 ) -> Iterator[tuple[str, bytes]]:
-    """GraphML of the networkx projection, then the HTML views drawn from it."""
-    from kg.export.bibtex import to_bibtex
-    from kg.export.csl_json import to_csl_json
-    from kg.export.graph_tools import to_cytoscape_json
+    """GraphML and Cytoscape.js JSON of the networkx projection, then the HTML views.
+
+    The three read one :class:`~kg.views.catalog.Catalog` of the graph (stage
+    ``catalog``), and the two files one :func:`~kg.export.graph_tools.for_tools` graph
+    (stage ``tools graph``).
+    """
+    from kg.export.graph_tools import for_tools, to_cytoscape_json
     from kg.export.graphml import to_graphml
     from kg.graph.nx_convert import to_networkx
+    from kg.views.catalog import Catalog
 
-    yield EXPORT_FILES["bibtex"], _timed(report, "bibtex", lambda: to_bibtex(kb).encode())
-    yield EXPORT_FILES["csl-json"], _timed(report, "csl-json", lambda: to_csl_json(kb).encode())
     graph = _timed(report, "networkx", lambda: to_networkx(triples))
-    yield EXPORT_FILES["graphml"], _timed(report, "graphml", lambda: to_graphml(graph))
-    yield EXPORT_FILES["cyjs"], _timed(report, "cyjs", lambda: to_cytoscape_json(graph))
+    catalog = _timed(report, "catalog", lambda: Catalog.of(graph))
+    tools = _timed(report, "tools graph", lambda: for_tools(graph, catalog=catalog))
+    yield EXPORT_FILES["graphml"], _timed(report, "graphml", lambda: to_graphml(graph, tools=tools))
+    yield (
+        EXPORT_FILES["cyjs"],
+        _timed(report, "cyjs", lambda: to_cytoscape_json(graph, tools=tools)),
+    )
     if views:
         from kg.views import render_views
 
-        rendered = _timed(report, "views", lambda: render_views(kb, graph))
+        rendered = _timed(report, "views", lambda: render_views(kb, graph, catalog=catalog))
         yield from sorted(rendered.items())
 
 
@@ -153,7 +168,7 @@ def iter_exports(
     report = report if report is not None else BuildReport()
     with gc_paused():
         triples = _triples(kb, namespaces, report)
-        for files in (_rdf_files(triples, report), _graph_files(kb, triples, views, report)):
+        for files in (_rdf_files(kb, triples, report), _graph_files(kb, triples, views, report)):
             pieces: dict[str, list[bytes]] = {}
             for name, piece in files:
                 pieces.setdefault(name, []).append(piece)
@@ -270,7 +285,7 @@ def _build_into(
     parts = run_concurrently(
         [
             lambda: stage(lambda part: _graph_files(kb, triples, views, part)),
-            lambda: stage(lambda part: _rdf_files(triples, part), store),
+            lambda: stage(lambda part: _rdf_files(kb, triples, part), store),
         ],
         jobs=jobs,
     )

@@ -21,19 +21,25 @@ The same graph always gives the same result (sorted ids, deterministic layout).
 
 from __future__ import annotations
 
-import json
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
+
+from kg.export.json_text import dumps_indented
+
+if TYPE_CHECKING:
+    from kg.views.catalog import Catalog
 
 __all__ = ["for_tools", "to_cytoscape_json"]
 
 _DERIVED = "wasDerivedFrom"
 
 
-def _kept_edges(graph: nx.MultiDiGraph) -> list[tuple[str, str, Any, dict[str, Any]]]:
-    edges = sorted(graph.edges(keys=True, data=True), key=lambda e: (e[0], e[1], str(e[2])))
+def _kept_edges(
+    edges: list[tuple[str, str, Any, dict[str, Any]]],
+) -> list[tuple[str, str, Any, dict[str, Any]]]:
+    """The edges a tool should draw, of every edge sorted by ``(u, v, str(key))``."""
     typed = {
         (u, v)
         for u, v, _, d in edges
@@ -46,20 +52,27 @@ def _kept_edges(graph: nx.MultiDiGraph) -> list[tuple[str, str, Any, dict[str, A
     ]
 
 
-def for_tools(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """The graph Gephi, Cytoscape and the GraphML schema expect (see the module notes)."""
+def for_tools(graph: nx.MultiDiGraph, *, catalog: Catalog | None = None) -> nx.MultiDiGraph:
+    """The graph Gephi, Cytoscape and the GraphML schema expect (see the module notes).
+
+    Args:
+        graph: The networkx projection (:func:`kg.graph.nx_convert.to_networkx`).
+        catalog: ``Catalog.of(graph)``, when the caller has it already (a build shares
+            it with the views); made here otherwise.
+    """
     from kg.views.catalog import Catalog
     from kg.views.overview import band_layout
     from kg.views.view import KIND_STYLE
 
+    cat = catalog if catalog is not None else Catalog.of(graph)
     nodes = sorted(graph.nodes)
     ids = {n: f"n{i}" for i, n in enumerate(nodes)}
-    edges = _kept_edges(graph)
+    edges = _kept_edges(cat.edges)
     degree = dict.fromkeys(nodes, 0)
     for u, v, _, _ in edges:
         degree[u] += 1
         degree[v] += 1
-    positions, _ = band_layout(Catalog.of(graph), nodes)
+    positions, _ = band_layout(cat, nodes)
     out = nx.MultiDiGraph()
     for node in nodes:
         attrs = dict(graph.nodes[node])
@@ -81,14 +94,16 @@ def for_tools(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return out
 
 
-def to_cytoscape_json(graph: nx.MultiDiGraph) -> bytes:
+def to_cytoscape_json(graph: nx.MultiDiGraph, *, tools: nx.MultiDiGraph | None = None) -> bytes:
     """Cytoscape.js elements JSON (``graph.cyjs``): Cytoscape Desktop and cytoscape.js read it.
 
     ``{"elements": {"nodes": [{"data": {...}, "position": {x, y}}], "edges": [...]}}``
     with the attributes of :func:`for_tools` (colour, size, relation, evidence) in
-    ``data``; the same bytes for the same graph.
+    ``data``; the same bytes for the same graph. ``tools``: ``for_tools(graph)``, when the
+    caller has it already (a build writes it as GraphML too).
     """
-    tools = for_tools(graph)
+    if tools is None:
+        tools = for_tools(graph)
     nodes = []
     for node, attrs in tools.nodes(data=True):
         data = {k: v for k, v in attrs.items() if k not in ("x", "y", "r", "g", "b")}
@@ -107,5 +122,5 @@ def to_cytoscape_json(graph: nx.MultiDiGraph) -> bytes:
         "data": {"name": "LineageKG"},
         "elements": {"nodes": nodes, "edges": edges},
     }
-    text = json.dumps(document, ensure_ascii=False, sort_keys=True, indent=1, allow_nan=False)
+    text = dumps_indented(document, ensure_ascii=False, sort_keys=True, indent=1, allow_nan=False)
     return (text + "\n").encode("utf-8")

@@ -32,22 +32,44 @@ _INT64 = 2**63
 JOIN = "; "
 
 
+_PLAIN = frozenset({str, int, float, bool, tuple})
+
+
 def _coerce(values: list[Any], name: str) -> type:
-    kinds = {str if type(v) is tuple else type(v) for v in values}
-    for value in values:
-        if type(value) is tuple and all(isinstance(part, str) for part in value):
-            continue
-        if not isinstance(value, str | int | float | bool):
-            raise UnsupportedAttributeError(
-                f"attribute {name!r} has a {type(value).__name__} value; GraphML takes str, int, float or bool"
-            )
-        if isinstance(value, int) and not isinstance(value, bool) and not -_INT64 <= value < _INT64:
-            return str
+    kinds = set(map(type, values))
+    if kinds <= _PLAIN and _checked(values, kinds):
+        kinds = {str if kind is tuple else kind for kind in kinds}
+        if int in kinds:
+            ints = [value for value in values if type(value) is int]
+            if not (-_INT64 <= min(ints) and max(ints) < _INT64):
+                return str
+    else:  # a value that is not plain: the first one in order decides (error or str)
+        kinds = {str if kind is tuple else kind for kind in kinds}
+        for value in values:
+            if type(value) is tuple and all(isinstance(part, str) for part in value):
+                continue
+            if not isinstance(value, str | int | float | bool):
+                raise UnsupportedAttributeError(
+                    f"attribute {name!r} has a {type(value).__name__} value; GraphML takes str, int, float or bool"
+                )
+            if (
+                isinstance(value, int)
+                and not isinstance(value, bool)
+                and not -_INT64 <= value < _INT64
+            ):
+                return str
     if len(kinds) == 1:
         return kinds.pop()
     if kinds <= {int, float}:
         return float
     return str
+
+
+def _checked(values: list[Any], kinds: set[type]) -> bool:
+    """Whether every tuple among ``values`` holds strings only (of exactly type ``str``)."""
+    if tuple not in kinds:
+        return True
+    return all(all(type(part) is str for part in value) for value in values if type(value) is tuple)
 
 
 def _clean(value: Any, to: type) -> Any:
@@ -63,14 +85,20 @@ def _unchanged(values: dict[str, list[Any]], types: dict[str, type]) -> bool:
     """Whether :func:`_clean` would return every value as it is (same type, no illegal text)."""
     for name, found in values.items():
         to = types[name]
+        kinds = set(map(type, found))
         if to is str:
-            if any(type(value) is not str and type(value) is not tuple for value in found):
+            if not kinds <= {str, tuple}:
                 return False
-            if _XML_ILLEGAL.search("".join(v if type(v) is str else "".join(v) for v in found)):
+            text = "".join(found if tuple not in kinds else (_joined(v) for v in found))
+            if _XML_ILLEGAL.search(text):
                 return False
-        elif any(type(value) is not to for value in found):
+        elif not kinds <= {to}:
             return False
     return True
+
+
+def _joined(value: str | tuple[str, ...]) -> str:
+    return value if type(value) is str else "".join(value)
 
 
 def _sanitised(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
@@ -155,31 +183,48 @@ def _generate(graph: nx.MultiDiGraph, *, scoped_keys: bool = False) -> str | Non
     if type(graph) is not nx.MultiDiGraph or graph.graph:
         return None
     keys: dict[tuple[str, str, str], str] = {}
+    # (attribute name, value type, scope) -> the opening of its <data> line, and the
+    # whole line for an empty value: made once per attribute, not once per value.
+    lines: dict[tuple[Any, type, str], tuple[str, str]] = {}
     body: list[str] = []
+    append = body.append
+
+    def data_line(name: Any, kind: type, scope: str) -> tuple[str, str] | None:
+        xml_type = _XML_TYPE.get(kind)
+        if xml_type is None:
+            return None
+        key = f"{scope}.{name}" if scoped_keys else str(name)
+        if (key, xml_type, scope) not in keys:
+            keys[(key, xml_type, scope)] = (
+                f'  <key id="{_attribute(key)}" for="{scope}" attr.name="{_attribute(str(name))}" attr.type="{xml_type}" />'
+            )
+        found = lines[(name, kind, scope)] = (
+            f'      <data key="{_attribute(key)}">',
+            f'      <data key="{_attribute(key)}" />',
+        )
+        return found
 
     def element(tag: str, head: str, data: dict[str, Any], scope: str) -> bool:
         if not data:
-            body.append(f"    <{tag} {head} />")
+            append(f"    <{tag} {head} />")
             return True
-        body.append(f"    <{tag} {head}>")
+        append(f"    <{tag} {head}>")
         for name, value in data.items():
-            if type(value) is tuple:
+            kind = type(value)
+            if kind is tuple:
                 value = JOIN.join(value)
-            xml_type = _XML_TYPE.get(type(value))
-            if xml_type is None:
+                kind = str
+            line = lines.get((name, kind, scope)) or data_line(name, kind, scope)
+            if line is None:
                 return False
-            key = f"{scope}.{name}" if scoped_keys else str(name)
-            if (key, xml_type, scope) not in keys:
-                keys[(key, xml_type, scope)] = (
-                    f'  <key id="{_attribute(key)}" for="{scope}" attr.name="{_attribute(str(name))}" attr.type="{xml_type}" />'
-                )
-            text = str(value)
-            body.append(
-                f'      <data key="{_attribute(key)}">{_text(text)}</data>'
-                if text
-                else f'      <data key="{_attribute(key)}" />'
-            )
-        body.append(f"    </{tag}>")
+            text = value if kind is str else str(value)
+            if not text:
+                append(line[1])
+            elif "&" in text or "<" in text or ">" in text:
+                append(line[0] + _text(text) + "</data>")
+            else:
+                append(line[0] + text + "</data>")
+        append(f"    </{tag}>")
         return True
 
     for node, data in graph.nodes(data=True):
@@ -189,13 +234,13 @@ def _generate(graph: nx.MultiDiGraph, *, scoped_keys: bool = False) -> str | Non
         head = f'source="{_attribute(str(u))}" target="{_attribute(str(v))}" id="{_attribute(str(key))}"'
         if not element("edge", head, data, "edge"):
             return None
-    lines = [_GRAPHML_OPEN, *reversed(keys.values())]
+    out = [_GRAPHML_OPEN, *reversed(keys.values())]
     if body:
-        lines += ['  <graph edgedefault="directed">', *body, "  </graph>"]
+        out += ['  <graph edgedefault="directed">', *body, "  </graph>"]
     else:
-        lines.append('  <graph edgedefault="directed" />')
-    lines.append("</graphml>")
-    text = "\n".join(lines)
+        out.append('  <graph edgedefault="directed" />')
+    out.append("</graphml>")
+    text = "\n".join(out)
     if not text.isascii():
         text = text.encode("ascii", "xmlcharrefreplace").decode("ascii")
     if any(brk in text for brk in "\r\x0b\x0c\x1c\x1d\x1e"):  # other line breaks than \n
@@ -203,7 +248,9 @@ def _generate(graph: nx.MultiDiGraph, *, scoped_keys: bool = False) -> str | Non
     return text
 
 
-def to_graphml(graph: nx.MultiDiGraph, *, for_tools: bool = True) -> bytes:
+def to_graphml(
+    graph: nx.MultiDiGraph, *, for_tools: bool = True, tools: nx.MultiDiGraph | None = None
+) -> bytes:
     """Serialise ``graph`` as GraphML bytes, one declared type per attribute name.
 
     Args:
@@ -212,11 +259,15 @@ def to_graphml(graph: nx.MultiDiGraph, *, for_tools: bool = True) -> bytes:
             (:func:`kg.export.graph_tools.for_tools`: one edge per lineage relation,
             colour, size and position, ids that are XML name tokens, unique key ids);
             ``False`` writes ``graph`` as it is, as networkx would.
+        tools: ``for_tools(graph)``, when the caller has it already (a build writes it
+            as Cytoscape.js JSON too); used only with ``for_tools``.
 
     Raises:
         UnsupportedAttributeError: a value is not a scalar, or two node ids collide.
     """
-    if for_tools:
+    if for_tools and tools is not None:
+        graph = tools
+    elif for_tools:
         from kg.export.graph_tools import for_tools as tools_graph
 
         graph = tools_graph(graph)

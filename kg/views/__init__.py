@@ -49,17 +49,21 @@ def _pages(views: list[View], cat: Catalog, heading: str) -> dict[str, bytes]:
     }
 
 
-def render_views(kb: KnowledgeBase, graph: nx.MultiDiGraph) -> dict[str, bytes]:
+def render_views(
+    kb: KnowledgeBase, graph: nx.MultiDiGraph, *, catalog: Catalog | None = None
+) -> dict[str, bytes]:
     """Render the index page and every view; returns file name -> HTML bytes.
 
     Args:
         kb: The knowledge base (for the headline counts and the page heading).
         graph: Its networkx projection (:func:`kg.graph.nx_convert.to_networkx`), which is
             what the views draw.
+        catalog: ``Catalog.of(graph)``, when the caller has it already (a build shares
+            it with the GraphML and Cytoscape.js exports); made here otherwise.
     """
     from kg.stats import compute_stats
 
-    cat = Catalog.of(graph)
+    cat = catalog if catalog is not None else Catalog.of(graph)
     heading = _heading(kb)
     views = [build_overview(cat), build_lineage(cat), build_coauthors(cat), build_categories(cat)]
     files = _pages(views, cat, heading)
