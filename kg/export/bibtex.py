@@ -36,6 +36,8 @@ _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
 
 def _braced(value: str) -> str:
     """``{value}``, or a quoted string when its braces do not balance (a URL may hold one)."""
+    if "{" not in value and "}" not in value:
+        return "{" + value + "}"
     depth = 0
     for char in value:
         depth += {"{": 1, "}": -1}.get(char, 0)

@@ -9,6 +9,7 @@ what it has (``2023selfinstruct``, ``wangselfinstruct``).
 
 from __future__ import annotations
 
+import functools
 import re
 import string
 from collections.abc import Iterable
@@ -69,6 +70,12 @@ def name_parts(name: str) -> dict[str, str]:
     >>> name_parts("TCGA"), name_parts("Barnes and Noble")
     ({'literal': 'TCGA'}, {'literal': 'Barnes and Noble'})
     """
+    return dict(_name_parts(name))  # a copy: the caller may change it
+
+
+@functools.lru_cache(maxsize=65536)
+def _name_parts(name: str) -> dict[str, str]:
+    """:func:`name_parts`, each name parsed once (authors recur, and both exports ask)."""
     if " and " in f" {name} " or "," in name or "{" in name or "}" in name:
         return {"literal": name}
     try:

@@ -88,5 +88,28 @@ def text_to_latex(value: str) -> str:
     >>> latex_to_text(text_to_latex("Højen-Sørensen: Q&A -- 50% of $x_1$"))
     'Højen-Sørensen: Q&A -- 50% of $x_1$'
     """
+    if value.isascii():
+        # What the encoder does, character by character, done by str.translate: each
+        # ASCII character has one replacement, except a "-" before another "-".
+        return _DOUBLE_HYPHEN.sub("{-{}}", value.translate(_ASCII_LATEX))
+    return _non_ascii_to_latex(value)
+
+
+@functools.lru_cache(maxsize=16384)
+def _non_ascii_to_latex(value: str) -> str:
+    """:func:`text_to_latex` by pylatexenc itself (names and venues repeat: cached)."""
     encoded: str = _ENCODER.unicode_to_latex(value)
     return encoded
+
+
+#: The encoder's LaTeX for each ASCII character alone (most are themselves). Its rules
+#: are of one character each but ``-(?=-)``, and no replacement holds a ``-``, so for an
+#: ASCII text the encoder writes exactly: these replacements, then ``{-{}}`` for each
+#: ``-`` that a ``-`` follows.
+_ASCII_LATEX = {
+    code: latex
+    for code in range(128)
+    if (latex := _ENCODER.unicode_to_latex(chr(code))) != chr(code)
+}
+assert not any("-" in latex for latex in _ASCII_LATEX.values())
+_DOUBLE_HYPHEN = re.compile(r"-(?=-)")
