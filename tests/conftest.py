@@ -62,3 +62,9 @@ def default_triples(default_kb: KnowledgeBase) -> list[Triple]:
 @pytest.fixture(scope="session")
 def default_store(default_triples: list[Triple]) -> pyoxigraph.Store:
     return to_store(default_triples)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked ``fork`` run first: once a native thread pool lives in the test process
+    (Oxigraph starts one), kg.runtime.workers rightly refuses to fork for the rest of it."""
+    items.sort(key=lambda item: item.get_closest_marker("fork") is None)
