@@ -58,6 +58,8 @@ CACHE_VARIABLE = "KG_CACHE_DIR"
 _FORMAT = "lineage-kg store 1"
 #: Published stores kept; older ones (by last use) are deleted by the next writer.
 KEEP_STORES = 6
+#: Bytes of N-Triples given to Oxigraph's bulk loader at once (it holds them in memory).
+LOAD_PIECE_BYTES = 16 * 1024 * 1024
 
 
 def cache_root() -> Path:
@@ -127,10 +129,20 @@ class StagedStore:
     lock_fd: int
 
     def load_ntriples(self, source: str | Path) -> None:
-        """Fill the store from an N-Triples file (Oxigraph's parallel bulk loader)."""
+        """Fill the store from an N-Triples file, in pieces of whole lines, then compact it.
+
+        Oxigraph's bulk loader holds what it is given in memory: the whole 85 MB file of
+        10,000 papers took 590 MiB, pieces of 16 MB take 170 MiB (and less time). The
+        pieces leave many small files; :meth:`pyoxigraph.Store.optimize` merges them, or
+        queries would run twice as slow.
+        """
         store = ox.Store(str(self.path))
-        store.bulk_load(path=str(source), format=ox.RdfFormat.N_TRIPLES)
+        with open(source, "rb") as handle:
+            while lines := handle.readlines(LOAD_PIECE_BYTES):
+                store.bulk_load(b"".join(lines), format=ox.RdfFormat.N_TRIPLES)
+                del lines
         store.flush()
+        store.optimize()
         del store  # the last reference: RocksDB closes its files
 
     def load_quads(self, quads: Iterator[ox.Quad]) -> None:
@@ -138,6 +150,7 @@ class StagedStore:
         store = ox.Store(str(self.path))
         store.bulk_extend(quads)
         store.flush()
+        store.optimize()
         del store
 
 
