@@ -237,3 +237,63 @@ def test_every_canned_query_passes_the_check_that_kg_query_skips_for_it():
     for query in catalogue():
         assert canonical_query(query.text) == query.text
         check_query(query.text)
+
+
+def test_kg_serve_of_a_build_folder_serves_its_store_its_page_and_its_views(built: Path):
+    import re
+    import time
+    import urllib.parse
+    import urllib.request
+
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "kg",
+            "serve",
+            "--graph",
+            str(built),
+            "--port",
+            "0",
+            "--workers",
+            "1",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stderr is not None
+        deadline, match = time.monotonic() + 60, None
+        while match is None and time.monotonic() < deadline:
+            line = process.stderr.readline()
+            assert not line.startswith("note:"), line  # the build's store, not a rebuild
+            match = re.search(
+                r"Serving (\d+) triples at (http://\S+/)sparql; query page at (\S+) ", line
+            )
+        assert match is not None
+        expected = ox.Store()
+        expected.bulk_load(path=str(built / "graph.nt"), format=ox.RdfFormat.N_TRIPLES)
+        assert int(match.group(1)) == len(expected)
+        base = match.group(2)
+        assert match.group(3) == base
+        with urllib.request.urlopen(base) as page:
+            assert b"/page/query.js" in page.read()
+        with urllib.request.urlopen(base + "views/") as views:
+            assert b'href="graph.nt"' not in (listing := views.read())
+            assert b"index.html" not in listing  # built with --no-views: none listed
+        query = urllib.parse.urlencode({"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"})
+        request = urllib.request.Request(
+            f"{base}sparql?{query}", headers={"Accept": "application/sparql-results+json"}
+        )
+        with urllib.request.urlopen(request) as answer:
+            n = json.load(answer)["results"]["bindings"][0]["n"]["value"]
+        assert int(n) == len(expected)
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

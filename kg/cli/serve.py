@@ -107,9 +107,8 @@ def serve(
             f"warning: binding {host} makes the endpoint reachable from other machines", err=True
         )
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    triples = (quad.triple for quad in store)
     try:
-        endpoint = SparqlEndpoint(triples, config).start()
+        endpoint = SparqlEndpoint(store, config).start()
     except OSError as err:
         raise KgError(f"cannot serve on {host}:{port}: {err.strerror or err}") from err
     page = endpoint.url.removesuffix("sparql")
