@@ -189,7 +189,8 @@ def count_crossings(positions: dict[N, Point], edges: Iterable[tuple[N, N]]) -> 
     ...                 [("a", "b"), ("c", "d")])
     0
     """
-    segments: list[tuple[Point, Point, frozenset[N]]] = []
+    # Each segment as plain numbers, left end first: (px, py, qx, qy, low y, high y, u, v).
+    segments: list[tuple[float, float, float, float, float, float, N, N]] = []
     seen: set[frozenset[N]] = set()
     for u, v in edges:
         pair = frozenset((u, v))
@@ -197,17 +198,28 @@ def count_crossings(positions: dict[N, Point], edges: Iterable[tuple[N, N]]) -> 
             continue
         seen.add(pair)
         a, b = positions[u], positions[v]
-        segments.append((a, b, pair) if a <= b else (b, a, pair))
-    segments.sort(key=lambda s: s[0][0])
+        (px, py), (qx, qy) = (a, b) if a <= b else (b, a)
+        segments.append((px, py, qx, qy, min(py, qy), max(py, qy), u, v))
+    segments.sort(key=lambda s: s[0])
     crossings = 0
-    for i, (p, q, ends) in enumerate(segments):
-        right = q[0]
-        y0, y1 = min(p[1], q[1]), max(p[1], q[1])
-        for r, s, other in segments[i + 1 :]:
-            if r[0] > right:
+    count = len(segments)
+    # The loop of a large lineage view (tens of millions of pairs): the orientation
+    # tests of _segments_cross are written out here, term for term (the same floats),
+    # and the shared-end test compares the two ends rather than intersecting sets.
+    for i in range(count):
+        px, py, qx, qy, y0, y1, u, v = segments[i]
+        for j in range(i + 1, count):
+            rx, ry, sx, sy, low, high, w, z = segments[j]
+            if rx > qx:
                 break
-            if ends & other or max(r[1], s[1]) < y0 or min(r[1], s[1]) > y1:
+            if high < y0 or low > y1 or u == w or u == z or v == w or v == z:
                 continue
-            if _segments_cross(p, q, r, s):
+            d1 = (sx - rx) * (py - ry) - (sy - ry) * (px - rx)
+            d2 = (sx - rx) * (qy - ry) - (sy - ry) * (qx - rx)
+            if not ((d1 > 0 > d2) or (d1 < 0 < d2)):
+                continue
+            d3 = (qx - px) * (ry - py) - (qy - py) * (rx - px)
+            d4 = (qx - px) * (sy - py) - (qy - py) * (sx - px)
+            if (d3 > 0 > d4) or (d3 < 0 < d4):
                 crossings += 1
     return crossings
