@@ -74,8 +74,10 @@ def for_tools(graph: nx.MultiDiGraph, *, catalog: Catalog | None = None) -> nx.M
         degree[v] += 1
     positions, _ = band_layout(cat, nodes)
     out = nx.MultiDiGraph()
+    node_rows: list[tuple[str, dict[str, Any]]] = []
+    attributes = graph.nodes
     for node in nodes:
-        attrs = dict(graph.nodes[node])
+        attrs = dict(attributes[node])
         colour = str(KIND_STYLE.get(str(attrs.get("kind")), {}).get("color", "#888888"))
         x, y = positions[node]
         attrs.update(
@@ -88,9 +90,13 @@ def for_tools(graph: nx.MultiDiGraph, *, catalog: Catalog | None = None) -> nx.M
             x=float(x),
             y=float(-y),
         )
-        out.add_node(ids[node], **attrs)
-    for i, (u, v, _, data) in enumerate(edges):
-        out.add_edge(ids[u], ids[v], key=f"e{i}", label=str(data.get("relation", "")), **data)
+        node_rows.append((ids[node], attrs))
+    # In two calls, as add_node/add_edge one by one would add them (same attribute order).
+    out.add_nodes_from(node_rows)
+    out.add_edges_from(
+        (ids[u], ids[v], f"e{i}", dict(label=str(data.get("relation", "")), **data))
+        for i, (u, v, _, data) in enumerate(edges)
+    )
     return out
 
 

@@ -87,7 +87,7 @@ class _Writer:
         if not value:
             out.append(opening + closing)
             return
-        self.flat(level + 1)
+        self.flat(level + 2)  # the encoders and pads of this level and the next two
         inner = self.pads[level + 1]
         if _SCALAR_TYPES.issuperset(map(type, values)):
             text = self.encoders[level](value, 0)[0]
@@ -101,11 +101,20 @@ class _Writer:
         out.append(opening)
         separator = inner
         string = self.string
+        # A child that is a non-empty dict or list of scalars (the usual innermost
+        # container) is written here by the next level's C encoder, without a call.
+        child = self.encoders[level + 1]
+        child_inner = self.pads[level + 2]
         for i, item in enumerate(values):
             out.append(separator + keys[i] if keys else separator)
             separator = "," + inner
-            if type(item) is str:
+            kind = type(item)
+            if kind is str:
                 out.append(string(item))
+            elif kind is dict and item and _SCALAR_TYPES.issuperset(map(type, item.values())):
+                out.append("{" + child_inner + child(item, 0)[0][1:-1] + inner + "}")
+            elif kind is list and item and _SCALAR_TYPES.issuperset(map(type, item)):
+                out.append("[" + child_inner + child(item, 0)[0][1:-1] + inner + "]")
             else:
                 self.write(item, level + 1, out)
         out.append(self.pads[level] + closing)
