@@ -8,7 +8,7 @@ manifest). A failure or a kill while rendering or writing leaves the previous ex
 untouched and no temp file behind. The RDF files and
 the graph files (GraphML, Cytoscape.js, views) are two independent branches, rendered
 in two processes at once where :mod:`kg.runtime.workers` may fork; BibTeX and CSL-JSON
-go with the RDF files, which evens out the two.
+go with whichever of the two is lighter.
 """
 
 from __future__ import annotations
@@ -92,18 +92,13 @@ def _timed_pieces(report: BuildReport, stage: str, pieces: Iterable[T]) -> Itera
         yield piece
 
 
-def _rdf_files(
-    kb: KnowledgeBase, triples: CanonicalTriples, report: BuildReport
-) -> Iterator[tuple[str, bytes]]:
-    """N-Triples, Turtle and JSON-LD of the canonical triples, then BibTeX and CSL-JSON.
+def _rdf_files(triples: CanonicalTriples, report: BuildReport) -> Iterator[tuple[str, bytes]]:
+    """N-Triples, Turtle and JSON-LD of the canonical triples, as ``(file, piece)``.
 
-    The RDF files come in pieces, each written as soon as it is made, so none exists
-    whole in memory (at 100,000 papers: 850 MB of N-Triples, 540 of JSON-LD, 330 of
-    Turtle); Turtle and N-Triples pieces come in turns, made from the same terms. The
-    citation files are here, not with the graph files, to even out the two processes.
+    The files come in pieces, each written as soon as it is made, so none exists whole
+    in memory (at 100,000 papers: 850 MB of N-Triples, 540 of JSON-LD, 330 of Turtle);
+    Turtle and N-Triples pieces come in turns, made from the same terms.
     """
-    from kg.export.bibtex import to_bibtex
-    from kg.export.csl_json import to_csl_json
     from kg.export.rdf_formats import jsonld_chunks, turtle_and_ntriples_chunks
 
     for turtle, ntriples in _timed_pieces(
@@ -113,6 +108,13 @@ def _rdf_files(
         yield EXPORT_FILES["ntriples"], ntriples
     for piece in _timed_pieces(report, "jsonld", jsonld_chunks(triples)):
         yield EXPORT_FILES["jsonld"], piece
+
+
+def _citation_files(kb: KnowledgeBase, report: BuildReport) -> Iterator[tuple[str, bytes]]:
+    """BibTeX and CSL-JSON of the papers (they read the knowledge base, not the triples)."""
+    from kg.export.bibtex import to_bibtex
+    from kg.export.csl_json import to_csl_json
+
     yield EXPORT_FILES["bibtex"], _timed(report, "bibtex", lambda: to_bibtex(kb).encode())
     yield EXPORT_FILES["csl-json"], _timed(report, "csl-json", lambda: to_csl_json(kb).encode())
 
@@ -168,7 +170,11 @@ def iter_exports(
     report = report if report is not None else BuildReport()
     with gc_paused():
         triples = _triples(kb, namespaces, report)
-        for files in (_rdf_files(kb, triples, report), _graph_files(kb, triples, views, report)):
+        for files in (
+            _rdf_files(triples, report),
+            _citation_files(kb, report),
+            _graph_files(kb, triples, views, report),
+        ):
             pieces: dict[str, list[bytes]] = {}
             for name, piece in files:
                 pieces.setdefault(name, []).append(piece)
@@ -282,11 +288,20 @@ def _build_into(
             part.seconds["store"] = time.perf_counter() - start
         return part, digests
 
+    # The citation files go with the lighter of the two processes: the RDF one, unless
+    # it also fills the store (which takes about as long as the RDF files themselves).
+    def graph_side(part: BuildReport) -> Iterator[tuple[str, bytes]]:
+        if store is not None:
+            yield from _citation_files(kb, part)
+        yield from _graph_files(kb, triples, views, part)
+
+    def rdf_side(part: BuildReport) -> Iterator[tuple[str, bytes]]:
+        yield from _rdf_files(triples, part)
+        if store is None:
+            yield from _citation_files(kb, part)
+
     parts = run_concurrently(
-        [
-            lambda: stage(lambda part: _graph_files(kb, triples, views, part)),
-            lambda: stage(lambda part: _rdf_files(kb, triples, part), store),
-        ],
+        [lambda: stage(graph_side), lambda: stage(rdf_side, store)],
         jobs=jobs,
     )
     digests: dict[str, tuple[int, str]] = {}
