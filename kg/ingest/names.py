@@ -30,13 +30,14 @@ _PARTICLES = {
     "bin", "al", "el", "ter", "ten", "zu", "y", "st", "mc", "'t",
 }  # fmt: skip
 _NOT_NAME_WORDS = {
-    "the", "a", "of", "for", "with", "via", "on", "in", "to", "from", "using", "towards",
+    "the", "a", "not", "no", "see", "this", "that", "these", "those", "here", "more",
+    "all", "other", "also", "please", "check", "find", "our", "your", "its", "their", "of", "for", "with", "via", "on", "in", "to", "from", "using", "towards",
     "learning", "network", "networks", "model", "models", "language", "data", "deep",
     "neural", "large", "graph", "survey", "benchmark", "dataset", "attack", "attacks",
     "detection", "training", "analysis", "framework", "approach", "method", "methods",
     "system", "systems", "paper", "code", "pdf", "arxiv", "conference", "journal",
     "proceedings", "transactions", "workshop", "university", "institute", "lab", "team",
-    "preprint", "is", "are", "we", "our", "new", "and", "or", "by", "at", "as", "be",
+    "preprint", "is", "are", "we", "new", "and", "or", "by", "at", "as", "be",
 }  # fmt: skip
 _LETTERS = re.compile(r"[^\W\d_]")
 _QUOTED_PART = re.compile(r"^[\"“”'‘’].*[\"“”'‘’]$")
@@ -110,9 +111,14 @@ def _split(text: str) -> tuple[list[str], bool]:
     parts = [p.strip() for p in re.split(r",|\s+and\s+|\s*&\s*|\s*;\s*", text) if p.strip()]
     if len(parts) >= 2 and len(parts) % 2 == 0 and "," in text and " and " not in text:
         pairs = list(zip(parts[::2], parts[1::2], strict=True))
-        if all(len(last.split()) == 1 and len(first.split()) <= 3 for last, first in pairs) and all(
-            len(first.strip(".")) > 2 or first.endswith(".") or _is_initials(first)
-            for _, first in pairs
+        latin_lasts = all(re.match(r"[A-Za-z\u00c0-\u024f]", last) for last, _ in pairs)
+        if (
+            latin_lasts
+            and all(len(last.split()) == 1 and len(first.split()) <= 3 for last, first in pairs)
+            and all(
+                len(first.strip(".")) > 2 or first.endswith(".") or _is_initials(first)
+                for _, first in pairs
+            )
         ):
             return [f"{first} {last}" for last, first in pairs], True
     latin = bool(parts) and bool(re.match(r"[A-Za-z\u00c0-\u024f]", parts[0]))
