@@ -124,7 +124,10 @@ def test_warnings_go_to_stderr_with_file_and_line(tmp_path: Path):
         app, ["build", "-i", str(path), "--out", str(tmp_path / "o"), "--no-views"]
     )
     assert result.exit_code == 0
-    assert result.stderr == f"{path}:3: warning: empty link 'github'; skipped\n"
+    assert result.stderr == (
+        f"{path}:3: warning: empty link 'github'; skipped\n"
+        f"{path}: 1 entries, 1 papers, 0 skipped\n"  # how the list was read
+    )
 
 
 def test_query_formats(one_list: Path):

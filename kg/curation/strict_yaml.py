@@ -334,6 +334,17 @@ def _compose(text: str, composer: type[Any]) -> Node | None:
         loader.dispose()
 
 
+def _raise_depth_first(text: str) -> None:
+    """After a libyaml error: raise the depth error instead if the text nests too deep first."""
+    try:
+        _compose(text, _PureLoader)
+    except yaml.MarkedYAMLError as err:
+        if err.problem == _DEPTH_PROBLEM:
+            raise
+    except yaml.YAMLError:
+        pass
+
+
 def _load_text(text: str, source: str) -> tuple[Any, LineMap]:
     """Load ``text``: the data and its path->line map, or a :class:`ParseError` at its mark."""
     if bad := _NON_PRINTABLE.search(text):
@@ -347,6 +358,7 @@ def _load_text(text: str, source: str) -> tuple[Any, LineMap]:
             root = _compose(text, _Composer)
         except yaml.MarkedYAMLError as err:
             if err.problem != "exceeded maximum nesting depth":
+                _raise_depth_first(text)  # nesting past the cap is said before what follows it
                 raise
             root = _compose(text, _PureLoader)  # libyaml's limit: the pure one says where
         return _Walk(text, source, _Composer("")).run(root)
