@@ -10,7 +10,6 @@ description, links) are read as part of it; sub-items that are entries stand alo
 from __future__ import annotations
 
 import datetime
-import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -19,13 +18,14 @@ from typing import Any
 from pydantic import ValidationError
 
 from kg.ingest.entry_fields import Reading, recognise
+from kg.ingest.hybrid_labels import subjects_of
 from kg.ingest.inline import html_pieces, inline_pieces
 from kg.ingest.links import host_of, is_generic_label
 from kg.ingest.pieces import Candidate, Piece, plain_text
 from kg.ingest.sections import Section
 from kg.ingest.venues import year_in_url
 from kg.model import Category, Diagnostic, Link, LinkKind, Paper, Skip, SourceRef, YearSource
-from kg.text import fold, slugify
+from kg.text import slugify
 
 __all__ = ["EntryContext", "join_split_items", "may_continue", "read_candidate"]
 
@@ -162,55 +162,6 @@ def _judge(reading: Reading) -> str | None:
     return "no paper evidence (no paper link, authors or venue)"
 
 
-def _category_for(part: str, categories: dict[str, Category]) -> tuple[Category | None, bool]:
-    """Match one part of a hybrid label to a category; the flag says it was a fuzzy match."""
-    wanted = re.sub(r"[^a-z0-9]", "", fold(part))
-    if not wanted:
-        return None, False
-    by_norm = {re.sub(r"[^a-z0-9]", "", fold(c.label)): c for c in categories.values()}
-    for norm, category in sorted(by_norm.items()):
-        alts = [re.sub(r"[^a-z0-9]", "", fold(a)) for a in category.alt_labels]
-        if wanted == norm or wanted in alts:
-            return category, False
-    for norm, category in sorted(by_norm.items()):
-        if len(wanted) >= 4 and (norm.startswith(wanted) or wanted.startswith(norm)):
-            return category, False
-    first = fold(part).split()[0] if fold(part).split() else ""
-    for category in sorted(categories.values(), key=lambda c: c.key):
-        words = re.split(r"[^a-z0-9]+", fold(category.label))
-        if first and words and words[0] == re.sub(r"[^a-z0-9]", "", first) and len(first) >= 4:
-            return category, False
-    close = difflib.get_close_matches(wanted, sorted(by_norm), n=1, cutoff=0.8)
-    if close:
-        return by_norm[close[0]], True
-    return None, False
-
-
-def _subjects(
-    reading: Reading, section: Section | None, context: EntryContext, warn: list[Diagnostic]
-) -> tuple[tuple[str, ...], str | None]:
-    subjects = [section.category.label] if section and section.category else []
-    hybrid = reading.label_before if reading.label_before and "+" in reading.label_before else None
-    for part in re.split(r"\s*\+\s*", hybrid or ""):
-        if not part:
-            continue
-        matched, fuzzy = _category_for(part, context.categories)
-        where = SourceRef(file=context.source, line=reading.line)
-        if matched is None:
-            warn.append(
-                Diagnostic(
-                    source=where,
-                    message=f"hybrid label part {part!r} names no category of this list",
-                )
-            )
-            continue
-        if fuzzy:
-            message = f"hybrid label part {part!r} read as category {matched.label!r} (typo?)"
-            warn.append(Diagnostic(source=where, message=message))
-        subjects.append(matched.label)
-    return tuple(dict.fromkeys(subjects)), hybrid
-
-
 def _paper(reading: Reading, section: Section | None, context: EntryContext) -> list[Event]:
     events: list[Event] = []
     where = SourceRef(file=context.source, line=reading.line)
@@ -240,7 +191,7 @@ def _paper(reading: Reading, section: Section | None, context: EntryContext) -> 
             )
             warned = True
     warn: list[Diagnostic] = []
-    subjects, hybrid = _subjects(reading, section, context, warn)
+    subjects, hybrid = subjects_of(reading, section, context, warn)
     events.extend(warn)
     venue = reading.venue
     fields: dict[str, Any] = {

@@ -1,0 +1,166 @@
+"""Text tests the entry recogniser shares: cleaning a title, venue or name run, fields.
+
+A field is a stretch of plain text between separators a reader sees (``|``, a dash
+between spaces, an em space, ``by`` before a run of names, a period before one). A name
+run is found by :func:`author_prefix`: the longest start of a text that is a run of
+names, so that ``A, B. ICML 2018`` stops before the venue, in linear time.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from kg.ingest.names import name_score, read_authors
+from kg.ingest.venue_year import looks_like_venue, read_date, read_venue_year
+from kg.text import clean_text
+
+__all__ = [
+    "CJK_NAME",
+    "IN_TEXT",
+    "EMOJI",
+    "LETTER",
+    "QUOTED",
+    "TRIM",
+    "YEARISH",
+    "author_prefix",
+    "clean_title",
+    "fields",
+    "is_clearly_venue",
+    "is_venue_text",
+    "lone_words_ok",
+    "words",
+]
+
+QUOTED = re.compile(r"[\"“”„]\s*([^\"“”„]{8,400}?)\s*[\"“”]")
+EMOJI = re.compile(
+    r"[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200d]|:[a-z0-9_+\-]+:", re.I
+)
+TRIM = " \t.,;:|–—-•·*_~\"“”'’`[](){}\u2003\u2002\u00a0"
+CJK_NAME = re.compile(r"^[\u3400-\u9fff\uac00-\ud7af]{2,4}$")  # 赵鑫, 김민수: no spaces
+LETTER = re.compile(r"[^\W\d_]")
+YEARISH = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)|'\d\d\b|\d+\s*[-–]\s*\d+")
+
+IN_TEXT = {"quoted", "text", "italic", "name"}  # title cues that leave the rest of their unit
+
+
+@functools.lru_cache(maxsize=16384)
+def clean_title(text: str) -> str:
+    """A title without emoji, wrapping quotes or brackets, or trailing punctuation.
+
+    Brackets are kept when balanced: ``A code title (with parens)`` stays whole.
+    """
+    text = " ".join(EMOJI.sub(" ", clean_text(text)).split()).replace("\\", "")
+    while True:
+        trimmed = text.strip(TRIM)
+        for open_, close in ("()", "[]", "{}", "“”", "<>"):
+            if text.endswith(close) and trimmed.count(open_) > trimmed.count(close):
+                trimmed += close
+        if trimmed == text:
+            return text
+        text = trimmed
+
+
+def words(text: str) -> int:
+    """How many words (runs of letters and digits) ``text`` holds."""
+    return len(re.findall(r"\w+", text))
+
+
+@functools.lru_cache(maxsize=16384)
+def is_venue_text(text: str) -> bool:
+    """Whether ``text`` reads as a venue (the loose test: any venue word or known name)."""
+    reading = read_venue_year(text, strict=True, acronyms=False)
+    return reading.venue is not None and words(text) <= 10
+
+
+def is_clearly_venue(text: str) -> bool:
+    """A venue beyond doubt (a known name, or a venue word such as Journal), never a title.
+
+    ``GPT-4 Technical Report`` or ``Nature of Things`` read as venues by the loose test
+    but may well be titles; a title candidate is dropped only on this stricter one.
+    """
+    reading = read_venue_year(text, strict=True, acronyms=False)
+    return (
+        reading.venue is not None
+        and words(text) <= 10
+        and looks_like_venue(reading.venue_as_written or "", acronyms=False, short=False)
+    )
+
+
+def split_by(text: str) -> str:
+    """Mark ``Title by A, B. Venue`` as two fields, only where a name run follows ``by``."""
+    for match in re.finditer(r"\s+by\s+(?=[A-Z])", text):
+        after = text[match.end() :]
+        head = author_prefix(after)
+        if head is None:
+            continue
+        run = read_authors(head)
+        # one "name" alone could be the rest of a title ("... by Regularized Pre-training")
+        if len(run.names) > 1 or run.truncated or read_date(after[len(head) :])[0] is not None:
+            return text[: match.start()] + " | " + after
+    return text
+
+
+def split_sentence(text: str) -> str:
+    """Mark ``Title. A, B. Venue Year`` as fields where a run of names follows a period."""
+    for match in re.finditer(r"(?<=[^\s.]{3})\.\s+(?=[A-Z])", text):
+        after = text[match.end() :]
+        head = author_prefix(after)
+        if head is not None:
+            run = read_authors(head)
+            if len(run.names) > 1 or run.truncated:
+                return text[: match.start()] + " | " + after
+    return text
+
+
+def fields(text: str) -> list[str]:
+    """The fields of a plain text, in order (see the module docstring)."""
+    parts = re.split(r"\s*\|\s*|\s+[-–—]\s+|\u2003", split_by(split_sentence(text)))
+    return [f for f in parts if f.strip(TRIM)]
+
+
+def lone_words_ok(head: str, *, lenient: bool = False) -> bool:
+    """Whether a run names people, not lone words ("Hybrid", "CS, SE").
+
+    ``M.Barni`` counts as two parts; in italics one lone name is taken (``*OpenAI.*``).
+    """
+    run = read_authors(head)
+    if run.truncated or (lenient and len(run.names) == 1 and len(run.names[0]) >= 3):
+        return True
+    return any(
+        len(re.split(r"[\s.]+", name.strip("."))) > 1 or CJK_NAME.match(name) for name in run.names
+    )
+
+
+@functools.lru_cache(maxsize=16384)
+def author_prefix(text: str, *, lenient: bool = False) -> str | None:
+    """The longest start of ``text`` that is a name run (the rest is venue and year).
+
+    A run of names only is preferred to a longer run with a stray part, so that ``A, B.
+    ICML 2018`` stops before the venue.
+    """
+    text = text.strip(TRIM)
+    if not text or not LETTER.search(text):
+        return None
+    # where names may end: before ". Venue" or ", Venue Year" (the last few of each, so
+    # that a run of thousands of names costs linear time)
+    dots = [m.start() for m in re.finditer(r"\.\s+(?=\S)", text)][-4:]
+    commas = [m.start() for m in re.finditer(r",\s+(?=\S)", text)][-3:]
+    if not YEARISH.search(text) and name_score(text) == 1.0 and lone_words_ok(text):
+        return text  # the common case: the whole text is the run
+    trailing = [m.start() for m in re.finditer(r"[\s,]+(?=(?:19|20)\d\d\W*$)", text)]
+    cuts = sorted({*dots, *commas, *trailing, len(text)})
+    heads = []
+    for cut in reversed(cuts):
+        head, rest = text[:cut].strip(), text[cut:].strip(TRIM)
+        bare = re.sub(r"\.{3}\s*\d+\s+hidden\s*\.{3}", " and ", head)
+        if head and not YEARISH.search(bare):
+            if not rest or read_venue_year(rest, strict=False) or not LETTER.search(rest):
+                heads.append(head)
+    for threshold in (1.0, 0.5 if lenient else 0.75):  # italics are a cue of their own
+        for head in heads:
+            if not lone_words_ok(head, lenient=lenient):
+                continue  # lone words ("Hybrid", "CS, SE") are no people, unless in italics
+            if name_score(head) >= threshold:
+                return head
+    return None

@@ -1,0 +1,173 @@
+"""Choosing an entry's title and finding its run of authors among its units.
+
+Title, first match wins (ties go to the earlier unit): a bold link whose label names
+something (not ``[pdf]``, ``:octocat:``, a venue); a quoted phrase (citation styles); a
+plain link with such a label; bold text that is no badge (``**Name**: rest`` keeps the
+rest); the first plain-text field of three words or more that is not a name run or a
+venue; long italic text; last, a short name that opens the entry (``- Llama [paper]``).
+Links that follow an italic run of names score lower: ``Title | *Authors* |
+[Journal](doi)`` names its venue in that link.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from kg.ingest.entry_text import (
+    IN_TEXT,
+    LETTER,
+    QUOTED,
+    TRIM,
+    author_prefix,
+    clean_title,
+    fields,
+    is_clearly_venue,
+    is_venue_text,
+    words,
+)
+from kg.ingest.links import is_generic_label
+from kg.ingest.names import name_score
+from kg.ingest.units import Unit
+
+__all__ = ["Choice", "author_choice", "cut_out", "pick_title", "title_choices"]
+
+
+@dataclass
+class Choice:
+    """A title candidate: its cue, its text, the unit it stands in, and its score."""
+
+    cue: str
+    text: str
+    unit: int
+    score: int
+
+
+def title_choices(units: list[Unit]) -> list[Choice]:
+    """Every title candidate of an entry, scored by its cue (see the module docstring)."""
+    choices: list[Choice] = []
+    first_content = next(
+        (i for i, u in enumerate(units) if u.kind != "break" and not u.meta and u.text.strip(TRIM)),
+        -1,
+    )
+    names_at = len(units)  # where an italic name run stands, found only when a link needs it
+    italics = [i for i, u in enumerate(units) if u.kind == "text" and u.italic]
+    line = 0
+    for i, u in enumerate(units):
+        if u.kind == "break":
+            line += 1 if i > first_content >= 0 else 0
+            continue
+        if u.meta:
+            continue
+        later = 45 if line else 0  # plain text on a later line is a description, not a title
+        text = clean_title(u.text)
+        if not text or not LETTER.search(text):
+            continue
+        if u.kind == "link":
+            if is_generic_label(u.text) or u.image_only:
+                continue
+            if is_clearly_venue(text) and not u.bold:
+                continue
+            if italics and italics[0] < i and names_at == len(units):
+                names_at = next(
+                    (k for k in italics if k < i and name_score(units[k].text) >= 0.75), len(units)
+                )
+            after_names = 30 if i > names_at else 0  # "Title | *Authors* | [Journal](doi)"
+            score = (95 if u.bold else 70) - after_names
+            choices.append(Choice("bold-link" if u.bold else "link", text, i, score))
+            continue
+        if u.kind != "text" or u.code:
+            continue
+        for match in QUOTED.finditer(u.text):
+            quoted = clean_title(match.group(1))
+            if words(quoted) >= 2:
+                choices.append(Choice("quoted", quoted, i, 90))
+        if u.bold:
+            if (
+                words(text) >= 2
+                or len(text) >= 6
+                or (i + 1 < len(units) and units[i + 1].text.lstrip()[:1] in ":：")
+            ):
+                if not is_clearly_venue(text):
+                    choices.append(Choice("bold", text, i, 80))
+            continue
+        for number, part in enumerate(fields(u.text)):
+            cleaned = clean_title(part)
+            # "- Llama [[paper]](..)", "- BIRD-SQL Mini-Dev [[paper]](..)": a short name
+            # that opens the entry is its title when nothing better is there
+            opening = i == first_content and number == 0 and not u.italic
+            if opening and 0 < words(cleaned) <= 4 and not is_venue_text(cleaned):
+                choices.append(Choice("name", cleaned, i, 20))
+            if words(cleaned) < 3 and not (u.italic and words(cleaned) >= 2):
+                continue
+            if name_score(cleaned) >= 0.6 or is_clearly_venue(cleaned):
+                continue
+            if u.italic:
+                if words(cleaned) >= 4:
+                    choices.append(Choice("italic", cleaned, i, 40 - later))
+            else:
+                choices.append(Choice("text", cleaned, i, 60 - later))
+            break
+    return choices
+
+
+def pick_title(units: list[Unit]) -> Choice | None:
+    """The best title candidate (earliest on a tie), with ``**Name**: rest`` joined."""
+    choices = title_choices(units)
+    if not choices:
+        return None
+    best = max(choices, key=lambda c: (c.score, -c.unit))
+    if best.cue == "bold" and best.unit + 1 < len(units):
+        after = units[best.unit + 1]
+        if after.kind == "text" and not after.bold and after.text.lstrip()[:1] in ":：":
+            rest = fields(after.text.lstrip()[1:])
+            if rest and words(rest[0]) >= 1 and name_score(rest[0]) < 0.6:
+                best.text = clean_title(f"{best.text}: {rest[0]}")
+    if best.cue == "text":
+        best.text = re.sub(r"\s*[.。]\s*$", "", best.text)
+    return best
+
+
+def cut_out(unit: Unit, title: str) -> None:
+    """Take the title (and its quotes) out of the text it was found in; keep the rest."""
+    start = unit.text.find(title)
+    if start >= 0:  # the common case, without building a pattern for this one title
+        end = start + len(title)
+        while start > 0 and unit.text[start - 1] in ' "“”„':
+            start -= 1
+        while end < len(unit.text) and unit.text[end] in '.。 "“”':
+            end += 1
+        unit.text = unit.text[:start] + " | " + unit.text[end:]
+        return
+    words = [re.escape(w) for w in title.split()]
+    pattern = r"[\"“”„]?\s*" + r"[\s\W]*".join(words) + r"[.。]?\s*[\"“”]?"
+    unit.text = re.sub(pattern, " | ", unit.text, count=1)
+
+
+def author_choice(
+    units: list[Unit], title: Choice | None, roles: Sequence[str | None] = ()
+) -> tuple[int, str] | None:
+    """The first name run after the title (then before it), and its unit.
+
+    In a table, only the title, name and author columns are searched: a "Presenter"
+    or "Maintainer" column names people who did not write the paper.
+    """
+    start = title.unit if title is not None else -1
+    ordered = [i for i in range(len(units)) if i > start]
+    ordered += [i for i in range(len(units)) if i <= start]
+    for i in ordered:
+        u = units[i]
+        if u.kind != "text" or u.meta or u.code:
+            continue
+        if roles and (u.cell >= len(roles) or roles[u.cell] not in {"title", "name", "authors"}):
+            continue
+        if title is not None and i == title.unit and title.cue not in IN_TEXT:
+            continue
+        for part in fields(u.text):
+            part = re.sub(r"^\s*[,.;:)]+\s*", "", part)
+            part = re.sub(r"^(?:by|authors?:?)\s+", "", part.strip(), flags=re.I)
+            candidate = author_prefix(part, lenient=u.italic)
+            if candidate is not None:
+                return i, candidate
+    return None
