@@ -31,6 +31,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from yaml.nodes import MappingNode, Node, ScalarNode
 
+from kg.curation.yaml_depth import too_deep
 from kg.curation.yaml_messages import bad_character, bad_value, error, marked
 from kg.errors import ParseError
 from kg.ingest.files import read_input_text
@@ -178,7 +179,7 @@ class _Walk:
                     mark: Any = event.start_mark
                     found.append((mark.index, mark, _ALIAS_PROBLEM))
                     break
-        if (deep := _too_deep(self.root)) is not None:
+        if (deep := too_deep(self.root, _MAX_DEPTH)) is not None:
             found.append((deep.index, deep, _DEPTH_PROBLEM))
         if not found:
             return None
@@ -300,30 +301,6 @@ class _Walk:
             else:
                 stack.pop()
         return top
-
-
-def _too_deep(root: Node | None) -> Any:
-    """The mark of the first collection nested more than ``_MAX_DEPTH`` deep, or None.
-
-    Keys count as nesting too, as they do for the composer. A node met twice (an alias)
-    is not entered again, so a node that contains itself ends.
-    """
-    stack = [(root, 1)] if root is not None else []
-    entered: set[int] = set()
-    while stack:
-        node, depth = stack.pop()
-        if isinstance(node, ScalarNode) or id(node) in entered:
-            continue
-        if depth > _MAX_DEPTH:
-            return node.start_mark
-        entered.add(id(node))
-        children = (
-            [part for pair in node.value for part in pair]
-            if isinstance(node, MappingNode)
-            else node.value
-        )
-        stack.extend((child, depth + 1) for child in reversed(children))
-    return None
 
 
 def _compose(text: str, composer: type[Any]) -> Node | None:
