@@ -21,32 +21,12 @@ import functools
 import re
 from dataclasses import dataclass
 
-from kg.ingest.venues import canonical_venue, is_known_venue
+from kg.ingest.venues import MONTHS, canonical_venue, is_known_venue
 from kg.text import fold
 
 __all__ = ["VenueYear", "looks_like_venue", "read_date", "read_venue_year"]
 
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ],
-        start=1,
-    )
-    for name in names
-}
+_MONTHS = MONTHS  # jan/january -> 1, ...
 _PRESENTATIONS = {"poster", "oral", "spotlight"}
 _TRACKS = {
     "findings": "Findings",

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from kg.text import fold
 
-__all__ = ["Badge", "canonical_venue", "is_known_venue", "parse_badge", "year_in_url"]
+__all__ = ["MONTHS", "Badge", "canonical_venue", "is_known_venue", "parse_badge", "year_in_url"]
 
-_MONTHS = {
+MONTHS = {
     name: number
     for number, names in enumerate(
         [
@@ -143,7 +143,7 @@ def parse_badge(text: str) -> Badge | None:
     if len(words) < 2 or not re.fullmatch(r"(1\d|20|21)\d\d", words[0]):
         return None
     year, rest = int(words[0]), words[1:]
-    month = _MONTHS.get(rest[0].lower().rstrip(".")) if len(rest) > 1 else None
+    month = MONTHS.get(rest[0].lower().rstrip(".")) if len(rest) > 1 else None
     if month is not None:
         rest = rest[1:]
     presentation = None

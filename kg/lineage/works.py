@@ -18,6 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from kg.curation.dates import first_seen as curated_first_seen
 from kg.errors import WorkLookupError
 from kg.model import KnowledgeBase, Paper
 
@@ -43,13 +44,8 @@ def first_seen(paper: Paper) -> tuple[int, int] | None:
     >>> first_seen(p)
     (2023, 8)
     """
-    if paper.arxiv_id:
-        arxiv = (2000 + int(paper.arxiv_id[:2]), int(paper.arxiv_id[2:4]))
-        if paper.year is None or arxiv[0] <= paper.year:
-            return arxiv
-    if paper.year is None:
-        return None
-    return paper.year, paper.month or 0
+    seen = curated_first_seen(paper)
+    return None if seen is None else (seen[0], seen[1] or 0)
 
 
 @dataclass(frozen=True)
