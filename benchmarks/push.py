@@ -68,7 +68,16 @@ def main() -> None:
             store = time.perf_counter() - start
             start = time.perf_counter()
             done = subprocess.run(
-                [*kg, "push", "--source", str(args.graph), "--endpoint", f"{base}/store"],
+                [
+                    *kg,
+                    "push",
+                    "--source",
+                    str(args.graph),
+                    "--endpoint",
+                    f"{base}/store",
+                    "--timeout",
+                    "1800",
+                ],
                 cwd=ROOT,
                 capture_output=True,
                 text=True,
