@@ -57,6 +57,13 @@ def build(
             "--strict", help="A list with entries but no paper is an error, not a warning."
         ),
     ] = False,
+    store: Annotated[
+        bool,
+        typer.Option(
+            "--store/--no-store",
+            help="Also leave the persistent store that kg query/serve/push open (in the cache).",
+        ),
+    ] = True,
     lists: ListsArg = None,
 ) -> None:
     """Build the graph and write Turtle, N-Triples, JSON-LD, GraphML and HTML views.
@@ -65,6 +72,7 @@ def build(
         kg build                      # data/ -> exports/
         kg build -i my-list.md --out out   # one list alone, no curated data
     """
+    from kg.cli.graph_source import resolved_inputs, store_key
     from kg.export.build import BuildReport, build_exports
     from kg.graph.namespaces import DEFAULT_BASE, Namespaces
     from kg.runtime.gc_pause import gc_paused
@@ -79,8 +87,10 @@ def build(
     out = out or (project.out if project else Path("exports"))
     base = base or (project.base if project else None)
     namespaces = Namespaces(base or DEFAULT_BASE)  # a bad --base fails before any reading
+    files, curated = resolved_inputs(list_inputs(inputs, lists), curation)
+    key = store_key(files, curated, namespaces.base) if store else None
     with gc_paused():
-        kb = load_inputs(list_inputs(inputs, lists), curation, jobs=jobs, strict=strict)
+        kb = load_inputs(files, curated, jobs=jobs, strict=strict)
         print_warnings(kb)
         print_reading(kb)
         report = BuildReport()
@@ -91,8 +101,11 @@ def build(
             views=views,
             report=report,
             jobs=jobs,
+            store_inputs=key,
         )
         stats = compute_stats(kb)
     rows = [(kind, str(n)) for kind, n in stats.counts.items()] + [("triples", str(report.triples))]
     typer.echo(columns(rows))
+    if report.store_problem:
+        typer.echo(f"warning: no persistent store written: {report.store_problem}", err=True)
     typer.echo(f"Wrote {len(report.files)} files to {out}/ in {time.perf_counter() - start:.2f} s")
