@@ -19,7 +19,6 @@ from kg.errors import ExportError
 from kg.graph.canonical import CanonicalTriples, canonical_triples, subject_runs
 from kg.graph.namespaces import PREFIXES
 from kg.graph.rdf import RDF_TYPE, XSD_INTEGER, Lit, Triple
-from kg.graph.store import to_oxigraph_triples
 
 __all__ = [
     "CanonicalTriples",
@@ -64,15 +63,10 @@ def turtle_and_ntriples_chunks(triples: CanonicalTriples) -> Iterator[tuple[byte
     """
     groups = sorted((f"<{s}>".encode(), start, end) for s, start, end in subject_runs(triples))
     prefixes = dict(sorted(PREFIXES.items()))
+    predicates: dict[str, ox.NamedNode] = {}  # few, and in every piece: kept throughout
     last = b""
     for first in range(0, len(groups), _SUBJECTS_PER_CHUNK):
-        block = list(
-            to_oxigraph_triples(
-                triples[i]
-                for _, a, b in groups[first : first + _SUBJECTS_PER_CHUNK]
-                for i in range(a, b)
-            )
-        )
+        block = _oxigraph_block(triples, groups[first : first + _SUBJECTS_PER_CHUNK], predicates)
         turtle = ox.serialize(block, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
         data = ox.serialize(block, format=ox.RdfFormat.N_TRIPLES)
         assert turtle is not None and data is not None
@@ -84,6 +78,49 @@ def turtle_and_ntriples_chunks(triples: CanonicalTriples) -> Iterator[tuple[byte
             raise ExportError(f"N-Triples out of order at {lines[0][:200]!r}; nothing written")
         last = lines[-1]
         yield _turtle_piece(turtle, header=first == 0), b"".join(_unique(lines))
+
+
+def _oxigraph_block(
+    triples: CanonicalTriples,
+    groups: list[tuple[bytes, int, int]],
+    predicates: dict[str, ox.NamedNode],
+) -> list[ox.Triple]:
+    """The Oxigraph triples of these subject runs, in order.
+
+    The terms :func:`kg.graph.store.to_oxigraph_triples` makes, each subject's node made
+    once per run and each predicate and datatype once per build (most of the export's
+    time is here).
+    """
+    named_node, literal, triple = ox.NamedNode, ox.Literal, ox.Triple
+    nodes: dict[str, ox.NamedNode] = {}
+    literals: dict[Lit, ox.Literal] = {}
+    block: list[ox.Triple] = []
+    append = block.append
+    for _, start, end in groups:
+        iri = triples[start][0]
+        subject = nodes.get(iri)
+        if subject is None:
+            subject = nodes[iri] = named_node(iri)
+        for i in range(start, end):
+            _, p, o = triples[i]
+            predicate = predicates.get(p)
+            if predicate is None:
+                predicate = predicates[p] = named_node(p)
+            if isinstance(o, Lit):
+                obj: ox.NamedNode | ox.Literal | None = literals.get(o)
+                if obj is None:
+                    datatype = None
+                    if o.datatype:
+                        datatype = predicates.get(o.datatype)
+                        if datatype is None:
+                            datatype = predicates[o.datatype] = named_node(o.datatype)
+                    obj = literals[o] = literal(o.value, datatype=datatype)
+            else:
+                obj = nodes.get(o)
+                if obj is None:
+                    obj = nodes[o] = named_node(o)
+            append(triple(subject, predicate, obj))
+    return block
 
 
 def _turtle_piece(data: bytes, *, header: bool) -> bytes:
