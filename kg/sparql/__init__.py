@@ -6,5 +6,7 @@
 - :mod:`kg.sparql.results`: :class:`~kg.sparql.results.QueryResult` and the result formats.
 - :mod:`kg.sparql.queries`: the canned ``.rq`` library and safe parameter binding.
 - :mod:`kg.sparql.endpoint` / :mod:`kg.sparql.endpoint_worker`: the read-only HTTP endpoint.
-- :mod:`kg.sparql.remote`: pushing to and querying remote SPARQL 1.1 stores.
+- :mod:`kg.sparql.remote`: pushing to and querying remote SPARQL 1.1 stores, on
+  :mod:`kg.sparql.http_client` (deadline HTTP), :mod:`kg.sparql.redact` (what may be
+  shown) and :mod:`kg.sparql.remote_text` (prefixes and parameters in the query text).
 """
