@@ -5,7 +5,9 @@
 - :mod:`kg.sparql.run`: running it on Oxigraph or rdflib; loading an export into a store.
 - :mod:`kg.sparql.results`: :class:`~kg.sparql.results.QueryResult` and the result formats.
 - :mod:`kg.sparql.queries`: the canned ``.rq`` library and safe parameter binding.
-- :mod:`kg.sparql.endpoint` / :mod:`kg.sparql.endpoint_worker`: the read-only HTTP endpoint.
+- :mod:`kg.sparql.endpoint`: the read-only HTTP endpoint; its queries run in the processes of
+  :mod:`kg.sparql.endpoint_worker`, handed out by :mod:`kg.sparql.worker_pool`, answering
+  with :mod:`kg.sparql.answer`.
 - :mod:`kg.sparql.remote`: pushing to and querying remote SPARQL 1.1 stores, on
   :mod:`kg.sparql.http_client` (deadline HTTP), :mod:`kg.sparql.redact` (what may be
   shown) and :mod:`kg.sparql.remote_text` (prefixes and parameters in the query text).

@@ -49,8 +49,9 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kg.sparql.endpoint_worker import Response, WorkerPool
+from kg.sparql.answer import Response
 from kg.sparql.page import route
+from kg.sparql.worker_pool import WorkerPool
 
 __all__ = ["EndpointConfig", "SparqlEndpoint", "is_loopback", "write_graph"]
 
