@@ -5,7 +5,9 @@
 - :mod:`kg.sparql.run`: running it on Oxigraph or rdflib; loading an export into a store.
 - :mod:`kg.sparql.results`: :class:`~kg.sparql.results.QueryResult` and the result formats.
 - :mod:`kg.sparql.queries`: the canned ``.rq`` library and safe parameter binding.
-- :mod:`kg.sparql.endpoint`: the read-only HTTP endpoint; its queries run in the processes of
+- :mod:`kg.sparql.endpoint`: the read-only HTTP endpoint (requests handled by
+  :mod:`kg.sparql.endpoint_http`, read under limits by :mod:`kg.sparql.request_reading`);
+  its queries run in the processes of
   :mod:`kg.sparql.endpoint_worker`, handed out by :mod:`kg.sparql.worker_pool`, answering
   with :mod:`kg.sparql.answer`.
 - :mod:`kg.sparql.remote`: pushing to and querying remote SPARQL 1.1 stores, on
