@@ -60,7 +60,7 @@ def _graph(
 def _outcome(write: Any, graph: nx.MultiDiGraph) -> tuple[str, str]:
     try:
         return "text", write(graph)
-    except (UnsupportedAttributeError, TypeError, ValueError) as err:
+    except (UnsupportedAttributeError, TypeError, ValueError, nx.NetworkXError) as err:
         return type(err).__name__, str(err)
 
 
