@@ -99,6 +99,34 @@ class _SourceText:
         return "\n".join(taken)
 
 
+def _merge_categories(
+    documents: Sequence[ListDocument],
+) -> tuple[dict[str, Category], dict[str, str]]:
+    """One category per key across every input, other spellings kept as alternative labels.
+
+    Two lists may name one category differently (``Data Augmentation`` and
+    ``Data-Augmentation`` fold to one key): the first label is the category's, the others
+    become ``alt_labels``, and papers are given the first label (the map returned).
+    """
+    categories: dict[str, Category] = {}
+    canonical: dict[str, str] = {}
+    for doc in documents:
+        for category in doc.categories:
+            first = categories.get(category.key)
+            if first is None:
+                categories[category.key] = category
+                continue
+            others = [category.label, *category.alt_labels]
+            new = [a for a in others if a != first.label and a not in first.alt_labels]
+            if new:
+                categories[category.key] = first.model_copy(
+                    update={"alt_labels": (*first.alt_labels, *new)}
+                )
+            if category.label != first.label:
+                canonical[category.label] = first.label
+    return categories, canonical
+
+
 def assemble(
     documents: Sequence[ListDocument],
     curation: Curation,
@@ -111,7 +139,7 @@ def assemble(
     place); entries of all lists that name one paper become one paper
     (:func:`kg.ingest.paper_identity.merge_papers`), with every list's membership kept.
     """
-    categories: dict[str, Category] = {}
+    categories, canonical = _merge_categories(documents)
     lists: dict[str, PaperList] = {}
     diagnostics: list[Diagnostic] = []
     entries: list[Paper] = []
@@ -120,9 +148,10 @@ def assemble(
         if (problem := empty_list_problem(doc.report)) is not None:
             diagnostics.append(problem)
         lists.setdefault(doc.list.key, doc.list)
-        for category in doc.categories:
-            categories.setdefault(category.key, category)
         for paper in doc.papers:
+            if any(label in canonical for label in paper.categories):
+                labels = tuple(dict.fromkeys(canonical.get(c, c) for c in paper.categories))
+                paper = paper.model_copy(update={"categories": labels})
             if not paper.listings:
                 text = entry_text(paper.source) if entry_text is not None else ""
                 paper = paper.model_copy(update={"listings": (listing_of(paper, text),)})

@@ -131,7 +131,8 @@ def shown_path(file: str) -> str:
 
 
 def _papers(kb: KnowledgeBase, ns: Namespaces) -> Iterator[Triple]:
-    category_key = {c.label: c.key for c in kb.categories}
+    # any spelling of a category (its label or an alternative one) names its key
+    category_key = {label: c.key for c in kb.categories for label in (*c.alt_labels, c.label)}
     for paper in kb.papers:
         iri = ns.paper(paper.key)
         yield iri, RDF_TYPE, lkg("Paper")
