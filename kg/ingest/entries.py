@@ -10,6 +10,7 @@ description, links) are read as part of it; sub-items that are entries stand alo
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from kg.ingest.entry_fields import Reading, recognise
-from kg.ingest.hybrid_labels import subjects_of
+from kg.ingest.hybrid_labels import CategoryIndex, subjects_of
 from kg.ingest.inline import html_pieces, inline_pieces
 from kg.ingest.links import host_of, is_generic_label
 from kg.ingest.pieces import Candidate, Piece, plain_text
@@ -51,6 +52,11 @@ class EntryContext:
     list_key: str
     sections: list[Section]
     categories: dict[str, Category] = field(default_factory=dict)
+
+    @functools.cached_property
+    def category_index(self) -> CategoryIndex:
+        """The categories indexed for hybrid labels, built once per list (and process)."""
+        return CategoryIndex(self.categories)
 
 
 def _pieces(candidate: Candidate) -> list[Piece]:
