@@ -178,6 +178,12 @@ def _italic_venue(text: str, after: str, *, named: bool = False) -> VenueYear:
     return reading
 
 
+def _venue_slot(piece: str) -> bool:
+    """Whether ``piece`` is ``Name Of A Venue, 2005``: a short capitalised phrase, a year."""
+    rest = read_date(piece)[2].strip(TRIM)
+    return 0 < words(rest) <= 8 and rest[:1].isupper() and name_score(rest) < 0.5
+
+
 def _venue_from_units(units: list[Unit], skip: set[int], *, named: bool = False) -> VenueYear:
     """Venue and year from the units not taken by title or authors, line by line."""
     lines: list[list[tuple[int, Unit]]] = [[]]
@@ -197,7 +203,12 @@ def _venue_from_units(units: list[Unit], skip: set[int], *, named: bool = False)
             best = _fill(best, _italic_venue(text, after, named=named))
         for text in [*fields(plain), plain]:
             for piece in re.split(r"(?<=[a-z\d)])\.\s+", text):
-                best = _fill(best, read_venue_year(piece, strict=False, acronyms=False))
+                reading = read_venue_year(piece, strict=False, acronyms=False)
+                if named and reading.year and not reading.venue and _venue_slot(piece):
+                    # "by A, B. Artificial Intelligence, 2005.": after the authors, a short
+                    # capitalised phrase before the year is the venue, known or not
+                    reading = read_venue_year(piece, strict=False, trusted=True)
+                best = _fill(best, reading)
             if best.venue and best.year:
                 return best
     for i, u in enumerate(units):

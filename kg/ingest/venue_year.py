@@ -145,7 +145,7 @@ _SHORT_YEAR = re.compile(
 # Pages, volumes and issues: "pp. 530-538", "364.6443: 859-865", "vol. 3, no. 2".
 _PAGES = re.compile(
     r"\bpp?\.\s*\d+\s*[-–]+\s*\d+|\b\d+(?:[.(]\d+\)?)?\s*:\s*\d+\s*[-–]+\s*\d+|"
-    r"\b(?:vol|no|issue)\.?\s*\d+",
+    r"\b(?:vol|no|issue)\.?\s*\d+|\b(?!(?:19|20)\d\d\b)\d{1,4}\s*[-–]+\s*\d{1,5}\b",
     re.I,
 )
 _TWO_CAPS = re.compile(r"[A-Z].*[A-Z]")
