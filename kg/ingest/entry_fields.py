@@ -42,7 +42,7 @@ from kg.ingest.links import (
 )
 from kg.ingest.names import name_score, read_authors
 from kg.ingest.pieces import Piece
-from kg.ingest.units import Meta, Unit, extract_meta, units_of
+from kg.ingest.units import Unit, extract_meta, units_of
 from kg.ingest.venue_year import VenueYear, read_date, read_venue_year
 from kg.model import LinkKind
 from kg.urls import InvalidUrlError, normalise_url
@@ -73,7 +73,6 @@ class Reading:
     year: int | None = None
     month: int | None = None
     links: list[tuple[LinkKind, str, str]] = field(default_factory=list)
-    primary: str | None = None
     paper_link: str | None = None
     title_link_kind: LinkKind | None = None
     arxiv_id: str | None = None
@@ -142,8 +141,6 @@ def _links(units: list[Unit], title: Choice | None, reading: Reading) -> None:
             and re.sub(r"\W", "", label.casefold())
             in {"paper", "pdf", "arxiv", "doi", "abs", "openreview"}
         )
-        if reading.primary is None and (is_title or paperish) and kind != LinkKind.CODE:
-            reading.primary = url
         if reading.paper_link is None and paperish:
             reading.paper_link = url
 
@@ -223,11 +220,11 @@ def _venue_from_units(units: list[Unit], skip: set[int], *, named: bool = False)
     return best
 
 
-def _merge_meta(metas: list[Meta]) -> VenueYear:
+def _merge_meta(metas: list[VenueYear]) -> VenueYear:
     """One reading of several badges: the first venue, with its own year when it has one."""
     merged = VenueYear()
-    for meta in sorted(metas, key=lambda m: m.reading.venue is None):
-        merged = _fill(merged, meta.reading)
+    for meta in sorted(metas, key=lambda m: m.venue is None):
+        merged = _fill(merged, meta)
     return merged
 
 

@@ -4,7 +4,7 @@ Some lists write their entries as raw HTML tables (``<table><tr><td>Name</td>...
 <td><a href="...">Paper</a></td></tr>``), which CommonMark passes through untouched as
 HTML blocks. They are read with the standard library's HTML tokenizer; a row's line is
 the line of its ``<tr>``, and a header row (``<th>`` cells, or a ``<thead>``) names the
-columns. Text outside any table cell is kept as a loose run of pieces.
+columns. Text outside the table cells is not part of any row.
 """
 
 from __future__ import annotations
@@ -29,10 +29,9 @@ class HtmlRow:
 
 @dataclass
 class HtmlTables:
-    """What an HTML block holds: table rows (with their column names) and loose pieces."""
+    """What an HTML block holds: its table rows, each with the column names in force."""
 
     rows: list[tuple[HtmlRow, tuple[str, ...]]] = field(default_factory=list)
-    loose: list[Piece] = field(default_factory=list)
 
 
 class _TableFeeder(HtmlFeeder):
@@ -81,7 +80,7 @@ def read_html_tables(html: str, *, line: int) -> HtmlTables:
     feeder = _TableFeeder(line)
     feeder.feed(html)
     feeder.close()
-    found = HtmlTables(loose=feeder.loose.pieces)
+    found = HtmlTables()
     columns: tuple[str, ...] = ()
     previous_header = False
     for number, row in enumerate(feeder.rows):

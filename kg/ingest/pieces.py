@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["Block", "Candidate", "Piece", "lines_of", "plain_text"]
+__all__ = ["Block", "Candidate", "Piece", "plain_text"]
 
 
 @dataclass(slots=True)
@@ -73,14 +73,3 @@ class Candidate:
 def plain_text(pieces: list[Piece]) -> str:
     """The visible text of pieces, breaks as spaces, whitespace collapsed."""
     return " ".join("".join(" " if p.brk else p.text for p in pieces).split())
-
-
-def lines_of(pieces: list[Piece]) -> list[list[Piece]]:
-    """Split pieces at line breaks (empty lines dropped)."""
-    lines: list[list[Piece]] = [[]]
-    for piece in pieces:
-        if piece.brk:
-            lines.append([])
-        else:
-            lines[-1].append(piece)
-    return [line for line in lines if any(p.text.strip() or p.image for p in line)]

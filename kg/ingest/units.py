@@ -18,7 +18,7 @@ from kg.ingest.links import badge_text
 from kg.ingest.pieces import Piece
 from kg.ingest.venue_year import VenueYear, looks_like_venue, read_venue_year
 
-__all__ = ["Meta", "Unit", "extract_meta", "units_of"]
+__all__ = ["Unit", "extract_meta", "units_of"]
 
 _GROUP = re.compile(r"\[([^\[\]\n]{1,80})\]|[(（]([^()（）\n]{1,80})[)）]|【([^【】\n]{1,80})】")
 _LEAD_DATE = re.compile(r"^\s*((?:19|20)\d\d(?:\s?[-/.]\s?\d{1,2})?)(?!\d)(?:\s*[|:,\-–—]\s*|\s+)")
@@ -45,15 +45,6 @@ class Unit:
     cell: int = -1
     meta: bool = False  # wholly a venue/date badge
     image_only: bool = False  # a link made of images alone (a badge or an icon)
-
-
-@dataclass(frozen=True, slots=True)
-class Meta:
-    """A venue/date badge found in an entry, and where (unit index)."""
-
-    reading: VenueYear
-    unit: int
-    image: bool = False
 
 
 def _image_text(piece: Piece) -> str:
@@ -130,9 +121,9 @@ def _badge(text: str, *, trusted: bool = False) -> VenueYear:
     return read_venue_year(text, strict=True, acronyms=False, trusted=trusted)
 
 
-def extract_meta(units: list[Unit]) -> list[Meta]:
+def extract_meta(units: list[Unit]) -> list[VenueYear]:
     """Find venue/date badges in ``units``, blanking them out of the text they were in."""
-    found: list[Meta] = []
+    found: list[VenueYear] = []
     first = next(
         (i for i, u in enumerate(units) if u.kind != "break" and (u.text.strip() or u.images)), -1
     )
@@ -144,7 +135,7 @@ def extract_meta(units: list[Unit]) -> list[Meta]:
         ):
             reading = _badge(unit.text)
             if reading:
-                found.append(Meta(reading, index, image=True))
+                found.append(reading)
                 unit.meta = True
             continue
         if unit.kind == "link":
@@ -156,7 +147,7 @@ def extract_meta(units: list[Unit]) -> list[Meta]:
                 len(whole.split()) <= 3 and looks_like_venue(whole, acronyms=False, short=False)
             )
             if reading and sure:
-                found.append(Meta(reading, index))
+                found.append(reading)
                 unit.meta = True
                 continue
         if unit.bold or unit.italic:
@@ -168,7 +159,7 @@ def extract_meta(units: list[Unit]) -> list[Meta]:
             if match := _LEAD_DATE.match(text):
                 reading = _badge(match.group(1))
                 if reading:
-                    found.append(Meta(reading, index))
+                    found.append(reading)
                     text = " | " + text[match.end() :]
 
         opening = len(text) - len(text.lstrip()) if index == first else -1
@@ -179,12 +170,12 @@ def extract_meta(units: list[Unit]) -> list[Meta]:
             # whatever it names; elsewhere it must look like a venue or a date
             trusted = match.start() == opening
             if cited := _CITED.match(inner):  # "(Goodfellow et al., 2014)": authors and year
-                found.append(Meta(VenueYear(year=int(cited.group(2))), index))
+                found.append(VenueYear(year=int(cited.group(2))))
                 return " | " + cited.group(1) + " | "
             reading = _badge(inner.replace("_", " "), trusted=trusted)
             if not reading or (reading.year is None and not reading.venue_as_written):
                 return match.group(0)
-            found.append(Meta(reading, index))
+            found.append(reading)
             return " | "
 
         unit.text = _GROUP.sub(blank, text)

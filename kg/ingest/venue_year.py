@@ -26,7 +26,6 @@ from kg.text import fold
 
 __all__ = ["VenueYear", "looks_like_venue", "read_date", "read_venue_year"]
 
-_MONTHS = MONTHS  # jan/january -> 1, ...
 _PRESENTATIONS = {"poster", "oral", "spotlight"}
 _TRACKS = {
     "findings": "Findings",
@@ -150,9 +149,7 @@ _PAGES = re.compile(
 )
 _TWO_CAPS = re.compile(r"[A-Z].*[A-Z]")
 _BARE_SHORT_YEAR = re.compile(r"^(.*[A-Za-z])[\s,]+(\d\d)\W*$")
-_MONTH_WORD = re.compile(
-    r"\b(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?\b", re.I
-)
+_MONTH_WORD = re.compile(r"\b(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?\b", re.I)
 _CCF = re.compile(r"\bCCF[- ]?[ABC]\b|\bCORE[- ]?A\*?\b", re.I)
 _LEAD = re.compile(r"^(?:in\s+)?(?:proceedings\s+of\s+(?:the\s+)?|proc\.\s+(?:of\s+)?)", re.I)
 
@@ -207,7 +204,7 @@ def read_date(text: str) -> tuple[int | None, int | None, str]:
     start = match.start(4) if match.re is _SHORT_YEAR and match.group(4) else match.start()
     rest = (text[:start] + " " + text[match.end() :]).strip()
     if month is None and (word := _MONTH_WORD.search(rest)):
-        month = _MONTHS[word.group(1).lower()]
+        month = MONTHS[word.group(1).lower()]
         rest = (rest[: word.start()] + " " + rest[word.end() :]).strip()
     return year, month, rest
 

@@ -9,11 +9,10 @@ corrects the list's own spelling (not just its case) is reported as a warning.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from kg.text import fold
 
-__all__ = ["MONTHS", "Badge", "canonical_venue", "is_known_venue", "parse_badge", "year_in_url"]
+__all__ = ["MONTHS", "canonical_venue", "is_known_venue", "year_in_url"]
 
 MONTHS = {
     name: number
@@ -36,7 +35,6 @@ MONTHS = {
     )
     for name in names
 }
-_PRESENTATIONS = {"poster", "oral", "spotlight"}
 
 # folded spelling -> canonical short name. Keys that differ from the canonical name by
 # more than case are corrections and produce a warning.
@@ -94,18 +92,6 @@ _YEAR_IN_URL = [
 ]
 
 
-@dataclass(frozen=True)
-class Badge:
-    """What a venue badge says, plus a note when the venue name was corrected."""
-
-    year: int
-    month: int | None
-    venue: str
-    venue_as_written: str
-    presentation: str | None
-    correction: str | None = None
-
-
 def canonical_venue(written: str) -> tuple[str, str | None]:
     """Return the canonical venue name and, if the spelling was corrected, a note.
 
@@ -129,30 +115,6 @@ def is_known_venue(written: str) -> bool:
     (True, False)
     """
     return fold(written).strip() in _VENUES
-
-
-def parse_badge(text: str) -> Badge | None:
-    """Parse ``"2024 Jul COLM"``-style badges; ``None`` if ``text`` is not one.
-
-    >>> parse_badge("2025 ICLR Oral")
-    Badge(year=2025, month=None, venue='ICLR', venue_as_written='ICLR', presentation='oral', correction=None)
-    >>> parse_badge("Augmentation") is None
-    True
-    """
-    words = text.split()
-    if len(words) < 2 or not re.fullmatch(r"(1\d|20|21)\d\d", words[0]):
-        return None
-    year, rest = int(words[0]), words[1:]
-    month = MONTHS.get(rest[0].lower().rstrip(".")) if len(rest) > 1 else None
-    if month is not None:
-        rest = rest[1:]
-    presentation = None
-    if len(rest) > 1 and rest[-1].lower() in _PRESENTATIONS:
-        presentation = rest[-1].lower()
-        rest = rest[:-1]
-    written = " ".join(rest)
-    venue, correction = canonical_venue(written)
-    return Badge(year, month, venue, written, presentation, correction)
 
 
 def year_in_url(url: str) -> int | None:
