@@ -285,9 +285,14 @@ def read_candidate(candidate: Candidate, context: EntryContext) -> list[Event]:
 
 
 def _entry(
-    pieces: list[Piece], candidate: Candidate, section: Section | None, context: EntryContext
+    pieces: list[Piece],
+    candidate: Candidate,
+    section: Section | None,
+    context: EntryContext,
+    read: tuple[Reading, str | None] | None = None,
 ) -> list[Event]:
-    reading, reason = _read_one(pieces, candidate, context)
+    """The events of one entry: a paper, or a skip with its reason (``read``: done already)."""
+    reading, reason = read if read is not None else _read_one(pieces, candidate, context)
     if reason is None:
         return [1, *_paper(reading, section, context)]
     where = SourceRef(file=context.source, line=reading.line)
@@ -325,10 +330,7 @@ def _with_children(
             own, own_reason, pieces = reading, reason, joined
         else:
             separate = list(candidate.children)
-    if own_reason is None:
-        events += [1, *_paper(own, section, context)]
-    else:
-        events += _entry(pieces, candidate, section, context)
+    events += _entry(pieces, candidate, section, context, read=(own, own_reason))
     for child in separate:
         events.extend(read_candidate(child, context))
     return events
