@@ -14,6 +14,7 @@ import os
 from collections.abc import Iterator
 from typing import NamedTuple
 
+from kg.graph.counts import count_triples
 from kg.graph.namespaces import LKG, PREFIXES, Namespaces
 from kg.model import ContributionKind, KnowledgeBase, LinkKind, Paper
 
@@ -85,6 +86,7 @@ def iter_triples(kb: KnowledgeBase, ns: Namespaces | None = None) -> Iterator[Tr
     yield from _people(kb, ns)
     yield from _contributions(kb, ns)
     yield from _lineage(kb, ns)
+    yield from count_triples(kb, ns, _int)
 
 
 def _scheme(kb: KnowledgeBase, ns: Namespaces) -> Iterator[Triple]:
