@@ -96,12 +96,14 @@ def _check(store: pyoxigraph.Store) -> dict[str, int]:
     return sizes
 
 
-def test_counts_equal_count_queries_on_the_default_data(default_store: pyoxigraph.Store):
+def test_counts_equal_count_queries_on_the_default_data(default_store: pyoxigraph.Store) -> None:
     sizes = _check(default_store)
     assert all(sizes.values()), sizes  # every kind of count is stated on some node
 
 
-def test_counts_equal_count_queries_on_a_generated_graph(generated_store: pyoxigraph.Store):
+def test_counts_equal_count_queries_on_a_generated_graph(
+    generated_store: pyoxigraph.Store,
+) -> None:
     sizes = _check(generated_store)
     assert sizes["person paperCount"] > 1000 and sizes["venue paperCount"] >= 10, sizes
     spread = _table(generated_store, PAIRS["person categoryCount"][0])
