@@ -71,13 +71,16 @@ def open_graph(
         from kg.runtime.gc_pause import gc_paused
 
         files, folder_of_yaml = resolved_inputs(lists, curation)
+        read: dict[str, int] = {}
 
         def triples() -> list[Triple]:
             with gc_paused():  # millions of objects that all stay alive
-                return list(iter_triples(load_inputs(files, folder_of_yaml)))
+                kb = load_inputs(files, folder_of_yaml)
+                read["warnings"] = len(kb.diagnostics)
+                return list(iter_triples(kb))
 
         key = store_key(files, folder_of_yaml, None)
-        opened = open_inputs(key, triples)
+        opened = open_inputs(key, triples, facts=lambda: read)
     if opened.note:
         typer.echo(opened.note, err=True)
     return opened

@@ -12,8 +12,8 @@ for this command only, and the note says why.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -35,11 +35,15 @@ class Opened:
         store: The Oxigraph store (read-only when it came from the cache).
         note: A sentence for stderr when the store had to be built, else None.
         path: The store's folder in the cache, or None when held in memory.
+        facts: What the graph does not state but was recorded with the store
+            (:meth:`kg.sparql.store.StoreCache.record_facts`): ``{"warnings": 4}``, or
+            empty when unknown.
     """
 
     store: ox.Store
     note: str | None = None
     path: Path | None = None
+    facts: dict[str, int] = field(default_factory=dict)
 
 
 def _seconds(start: float) -> str:
@@ -51,6 +55,7 @@ def open_inputs(
     triples: Callable[[], Iterable[Triple]],
     *,
     cache: StoreCache | None = None,
+    facts: Callable[[], Mapping[str, int]] | None = None,
 ) -> Opened:
     """The store of the graph built from some inputs, built and kept when missing.
 
@@ -59,6 +64,8 @@ def open_inputs(
         triples: Builds the graph's triples (parses the lists); called only when the
             store is missing.
         cache: The store cache (default: :func:`kg.sparql.store.cache_root`).
+        facts: What the graph does not state about those inputs, known once ``triples``
+            ran (their warnings); recorded with a store built here.
     """
     from kg.graph.store import to_store
 
@@ -66,15 +73,17 @@ def open_inputs(
     found = cache.find(inputs=key)
     if found is not None:
         try:
-            return Opened(cache.open(found), path=found)
+            return Opened(cache.open(found), path=found, facts=cache.facts(inputs=key))
         except OSError:
             pass  # unreadable (another Oxigraph's format): build it again
     start = time.perf_counter()
     memory = to_store(triples())
+    known = dict(facts()) if facts is not None else {}
     try:
         with cache.staging() as staged:
             staged.load_quads(iter(memory))
             path = cache.publish(staged, inputs=key)
+        cache.record_facts(path, known, inputs=key)
         store = cache.open(path)
     except (OSError, QueryError) as err:
         reason = getattr(err, "strerror", None) or str(err)
@@ -82,10 +91,12 @@ def open_inputs(
             memory,
             note=f"note: the store cache cannot be written ({reason}); "
             "the graph is held in memory for this command only",
+            facts=known,
         )
     return Opened(
         store,
         path=path,
+        facts=known,
         note=(
             "note: no store for these inputs (changed since the last `kg build`, or never "
             f"built): built one from the lists in {_seconds(start)}; the next command opens "
@@ -136,7 +147,7 @@ def open_build_folder(folder: Path, *, cache: StoreCache | None = None) -> Opene
     found = cache.find(graph=digest)
     if found is not None:
         try:
-            return Opened(cache.open(found), path=found)
+            return Opened(cache.open(found), path=found, facts=cache.facts(graph=digest))
         except OSError:
             pass
     start = time.perf_counter()

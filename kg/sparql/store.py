@@ -14,6 +14,10 @@ else ``~/.cache/lineage-kg``)::
     graphs/<sha256 of graph.nt>.json  which store holds the graph of that N-Triples export
     inputs/<inputs key>.json          which store holds the graph of those inputs
 
+An index record may also carry *facts* about its store that the graph does not state
+(the number of warnings the inputs gave, which ``kg stats`` shows): see
+:meth:`StoreCache.record_facts`.
+
 The *inputs key* (:func:`inputs_key`) is a hash of everything a graph depends on: the
 lists' and curated YAML files' names and bytes, the base IRI, the package's version and
 its source files (a code change is a new graph), and the Oxigraph version (its on-disk
@@ -37,7 +41,7 @@ import json
 import os
 import secrets
 import shutil
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -253,6 +257,44 @@ class StoreCache:
         stores.sort(key=lambda p: _used(p), reverse=True)
         for old in stores[KEEP_STORES - 1 :]:
             shutil.rmtree(old, ignore_errors=True)
+
+    def record_facts(
+        self, store: Path, facts: Mapping[str, int], *, inputs: str | None = None
+    ) -> None:
+        """Note what the graph does not say about a published store (its inputs' warnings).
+
+        The facts go into the index records that name ``store``: the inputs key's (when
+        given) and, for a store loaded from an N-Triples export (``g-<sha>``), that
+        digest's; a record that names another store meanwhile is left alone. Written
+        atomically; a failure leaves the facts unknown, never wrong.
+        """
+        keys = [("inputs", inputs)] if inputs is not None else []
+        if store.name.startswith("g-"):
+            keys.append(("graphs", store.name[2:]))
+        for kind, key in keys:
+            record = self._record(kind, key)
+            if record is None or record.get("store") != store.name:
+                continue
+            record["facts"] = dict(facts)
+            with contextlib.suppress(OSError):
+                _replace_file(self._index(kind, key), json.dumps(record).encode())
+
+    def facts(self, *, inputs: str | None = None, graph: str | None = None) -> dict[str, int]:
+        """The facts recorded (:meth:`record_facts`) with the store of these inputs or digest."""
+        kind, key = ("inputs", inputs) if inputs is not None else ("graphs", graph)
+        assert key is not None, "give inputs or graph"
+        record = self._record(kind, key)
+        found = record.get("facts") if record is not None else None
+        if not isinstance(found, dict):
+            return {}
+        return {k: v for k, v in found.items() if isinstance(k, str) and type(v) is int}
+
+    def _record(self, kind: str, key: str) -> dict[str, object] | None:
+        try:
+            record = json.loads(self._index(kind, key).read_bytes())
+        except (OSError, ValueError):
+            return None
+        return record if isinstance(record, dict) else None
 
     @staticmethod
     def open(path: Path) -> ox.Store:
