@@ -78,21 +78,36 @@ def show(
     ] = TreeFormat.TREE,
     inputs: InputsOpt = None,
     curation: CurationOpt = None,
+    graph: Annotated[
+        Path | None,
+        typer.Option(
+            "--graph",
+            help="Read a build folder's graph (kg build --out DIR, or its graph.nt) "
+            "instead of the inputs' store.",
+        ),
+    ] = None,
     lists: ListOpt = None,
 ) -> None:
     """Print what a work builds on (ancestors) and what builds on it (descendants).
 
     Each step names its relation: "extends -> WizardCoder ..." above the work,
     "improvesOn <- TinyGSM ..." below it. A work reached twice is expanded once.
+    The works and edges come from the persistent store `kg build` left for these
+    inputs (data/ unless --input is given; rebuilt, with a note, when the inputs
+    changed), or from a build folder's store with --graph DIR: nothing is parsed.
 
     Example:
         kg lineage WizardMath
         kg lineage 2304.12244 --format mermaid > lineage.mmd
+        kg lineage WizardMath --graph exports
     """
+    from kg.cli.graph_source import open_graph
+    from kg.lineage.store import work_graph
     from kg.lineage.walks import lineage_of, to_json_text, to_mermaid, to_tree_text
 
-    kb = load_inputs(list_inputs(inputs, lists, spelling="--list"), curation)
-    result = lineage_of(kb, name)
+    given = list_inputs(inputs, lists, spelling="--list")
+    opened = open_graph(graph=graph, lists=given, curation=curation)
+    result = lineage_of(work_graph(opened.store), name)
     if fmt is TreeFormat.JSON:
         typer.echo(to_json_text(result))
     elif fmt is TreeFormat.MERMAID:
@@ -123,7 +138,8 @@ def suggest(
     """Suggest likely paper -> paper lineage that is not curated yet, best first, with reasons.
 
     Suggestions are never added to the graph or the exports: check them, then write
-    the ones that hold into data/lineage.yaml with their evidence.
+    the ones that hold into data/lineage.yaml with their evidence. Unlike `kg lineage NAME`,
+    this still reads the inputs (the lists and curated YAML), not the persistent store.
 
     Example:
         kg lineage suggest --top 5

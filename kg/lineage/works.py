@@ -15,14 +15,23 @@ from __future__ import annotations
 import difflib
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from kg.curation.dates import first_seen as curated_first_seen
 from kg.errors import WorkLookupError
 from kg.model import KnowledgeBase, Paper
 
-__all__ = ["VARIANT_OF", "Work", "WorkGraph", "find_works", "first_seen", "resolve_work"]
+__all__ = [
+    "VARIANT_OF",
+    "Contributed",
+    "Work",
+    "WorkGraph",
+    "find_works",
+    "first_seen",
+    "resolve_work",
+]
 
 #: Relation name of a contribution's ``variant_of`` link (a lineage step, variant -> base).
 VARIANT_OF = "variantOf"
@@ -98,15 +107,36 @@ def _cut(text: str, width: int) -> str:
     return text[:width].rsplit(" ", 1)[0].rstrip(" ,;:-") + "…"
 
 
-class WorkGraph:
-    """The works of a knowledge base and the links between them, indexed both ways."""
+class Contributed(NamedTuple):
+    """A contribution as :meth:`WorkGraph.from_parts` takes it."""
 
-    def __init__(self, kb: KnowledgeBase) -> None:
+    ref: str
+    kind: str
+    label: str
+    aliases: tuple[str, ...]
+    #: Refs of the papers that introduce it (``paper:KEY``).
+    introduced_by: tuple[str, ...]
+
+
+class WorkGraph:
+    """The works of a knowledge base and the links between them, indexed both ways.
+
+    Built from a :class:`~kg.model.KnowledgeBase`, or from the same parts read elsewhere
+    (the persistent store: :func:`kg.lineage.store.work_graph`) with :meth:`from_parts`.
+    """
+
+    def __init__(self, kb: KnowledgeBase | None = None) -> None:
         self.works: dict[str, Work] = {}
-        for paper in kb.papers:
-            ref = f"paper:{paper.key}"
-            self.works[ref] = Work(
-                ref,
+        self.introduces: dict[str, list[str]] = defaultdict(list)
+        self.introduced_by: dict[str, list[str]] = defaultdict(list)
+        self.aliases: dict[str, tuple[str, ...]] = {}
+        self.older: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        self.newer: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        if kb is None:
+            return
+        papers = [
+            Work(
+                f"paper:{paper.key}",
                 "paper",
                 paper.title,
                 paper.year,
@@ -114,26 +144,58 @@ class WorkGraph:
                 paper.arxiv_id,
                 first_seen(paper),
             )
-        dates = {ref: w.date for ref, w in self.works.items()}
-        self.introduces: dict[str, list[str]] = defaultdict(list)
-        self.introduced_by: dict[str, list[str]] = defaultdict(list)
-        self.aliases: dict[str, tuple[str, ...]] = {}
-        for c in kb.contributions:
-            ref = f"method:{c.id}"
-            found = [d for k in c.introduced_by if (d := dates.get(f"paper:{k}")) is not None]
-            self.works[ref] = Work(ref, c.kind.value, c.label, date=min(found) if found else None)
-            self.aliases[ref] = c.aliases
-            for key in c.introduced_by:
-                self.introduces[f"paper:{key}"].append(ref)
-                self.introduced_by[ref].append(f"paper:{key}")
-        self.older: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-        self.newer: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+            for paper in kb.papers
+        ]
+        contributions = [
+            Contributed(
+                f"method:{c.id}",
+                c.kind.value,
+                c.label,
+                c.aliases,
+                tuple(f"paper:{key}" for key in c.introduced_by),
+            )
+            for c in kb.contributions
+        ]
         links = [(str(e.newer), e.relation.value, str(e.older)) for e in kb.lineage]
         links += [
             (f"method:{c.id}", VARIANT_OF, f"method:{c.variant_of}")
             for c in kb.contributions
             if c.variant_of
         ]
+        self._fill(papers, contributions, links)
+
+    @classmethod
+    def from_parts(
+        cls,
+        papers: Iterable[Work],
+        contributions: Iterable[Contributed],
+        links: Iterable[tuple[str, str, str]],
+    ) -> WorkGraph:
+        """The graph of these papers, contributions and ``(newer, relation, older)`` links.
+
+        A contribution's date is its earliest introducing paper's, as from a knowledge
+        base; links are the curated lineage edges and ``variantOf``.
+        """
+        graph = cls()
+        graph._fill(papers, contributions, links)
+        return graph
+
+    def _fill(
+        self,
+        papers: Iterable[Work],
+        contributions: Iterable[Contributed],
+        links: Iterable[tuple[str, str, str]],
+    ) -> None:
+        for work in papers:
+            self.works[work.ref] = work
+        dates = {ref: w.date for ref, w in self.works.items()}
+        for c in contributions:
+            found = [d for p in c.introduced_by if (d := dates.get(p)) is not None]
+            self.works[c.ref] = Work(c.ref, c.kind, c.label, date=min(found) if found else None)
+            self.aliases[c.ref] = c.aliases
+            for paper in c.introduced_by:
+                self.introduces[paper].append(c.ref)
+                self.introduced_by[c.ref].append(paper)
         for newer, relation, older in links:
             self.older[newer][older].append(relation)
             self.newer[older][newer].append(relation)
@@ -200,7 +262,8 @@ class WorkGraph:
             return found[0]
         if not found:
             pool: dict[str, str] = {}
-            for work in self.works.values():
+            # in ref order: the hint does not depend on the order the works were read in
+            for work in sorted(self.works.values(), key=lambda w: w.ref):
                 for written in self._written_names(work):
                     pool.setdefault(_norm(written), written)
             close = difflib.get_close_matches(_norm(name), list(pool), n=5, cutoff=0.6)
