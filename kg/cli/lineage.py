@@ -105,7 +105,7 @@ def show(
     from kg.lineage.store import work_graph
     from kg.lineage.walks import lineage_of, to_json_text, to_mermaid, to_tree_text
 
-    given = list_inputs(inputs, lists, spelling="--list")
+    given = list_inputs(inputs, lists, spelling="--list") if inputs or lists else None
     opened = open_graph(graph=graph, lists=given, curation=curation)
     result = lineage_of(work_graph(opened.store), name)
     if fmt is TreeFormat.JSON:

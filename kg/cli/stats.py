@@ -80,7 +80,8 @@ def stats(
         from kg.cli.graph_source import open_graph
         from kg.sparql.stats import stats_of_store
 
-        opened = open_graph(graph=graph, lists=list_inputs(inputs, lists), curation=curation)
+        given = list_inputs(inputs, lists) if inputs or lists else None  # --graph: no parser
+        opened = open_graph(graph=graph, lists=given, curation=curation)
         result = stats_of_store(opened.store, top=top, warnings=opened.facts.get("warnings"))
         if "warnings" not in result.counts:
             typer.echo(
