@@ -2,9 +2,9 @@
 
 ``kg query``, ``kg serve``, ``kg push``, ``kg stats`` and ``kg lineage NAME`` share one
 rule: with ``--graph`` (``--source`` for push) naming a build folder (or its
-``graph.nt``), the store of that build; with another export file, that file loaded into memory; otherwise the store of the inputs
-(the lists given, or ``data/``), built and kept when missing. Notes about a store that
-had to be built go to stderr.
+``graph.nt``), the store of that build; with another export file, that file loaded
+into memory; otherwise the store of the inputs (the lists given, or ``data/``), built
+and kept when missing. Notes about a store that had to be built go to stderr.
 """
 
 from __future__ import annotations
