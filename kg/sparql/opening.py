@@ -2,11 +2,11 @@
 
 ``kg query``, ``kg serve``, ``kg push``, ``kg stats`` and ``kg lineage NAME`` call
 :func:`open_inputs` (the lists and curated YAML they were given, or ``data/``) or
-:func:`open_build_folder` (a folder ``kg build --out DIR`` wrote). Each finds the
-store of :mod:`kg.sparql.store` and opens it read-only; when there is none (the inputs changed since the last build, or the folder
-was never opened here) it builds one, says so in :attr:`Opened.note`, and the next
-command opens it at once. When the cache cannot be written the graph is held in memory
-for this command only, and the note says why.
+:func:`open_build_folder` (a folder ``kg build --out DIR`` wrote). Each finds the store
+of :mod:`kg.sparql.store` and opens it read-only; when there is none (the inputs changed
+since the last build, or the folder was never opened here) it builds one, says so in
+:attr:`Opened.note`, and the next command opens it at once. When the cache cannot be
+written the graph is held in memory for this command only, and the note says why.
 """
 
 from __future__ import annotations
