@@ -13,7 +13,7 @@ import pytest
 
 from kg.errors import CurationError, ExportError, KgError, ParseError, WorkerError
 from kg.export.build import build_exports, export_file_names
-from kg.runtime.workers import available_jobs, run_concurrently
+from kg.runtime.workers import available_jobs, last_task_here, run_concurrently
 
 # Where fork exists and is safe, these tests must see it work (a thread left running by
 # an earlier test would turn parallelism off, and fail them rather than skip them).
@@ -41,6 +41,21 @@ def test_the_first_task_runs_here_and_the_others_in_child_processes():
     pids = run_concurrently([os.getpid, os.getpid, os.getpid], jobs=2)
     assert pids[0] == os.getpid()
     assert pids[1] != os.getpid() and pids[2] != os.getpid() and pids[1] != pids[2]
+
+
+def test_only_the_last_task_run_here_in_turn_may_free_shared_inputs():
+    assert last_task_here()
+    assert run_concurrently([last_task_here] * 3, jobs=1) == [False, False, True]
+    # Nested in a task with later ones here, even the inner last one is not the last.
+    inner = lambda: run_concurrently([last_task_here] * 2, jobs=1)  # noqa: E731
+    assert run_concurrently([inner, inner], jobs=1) == [[False, False], [False, True]]
+    assert last_task_here()
+
+
+@needs_fork
+def test_forked_tasks_are_each_the_last_in_their_process():
+    assert run_concurrently([last_task_here] * 3, jobs=2) == [True, True, True]
+    assert last_task_here()
 
 
 def test_one_job_runs_everything_in_this_process(monkeypatch):

@@ -17,6 +17,7 @@ import contextlib
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -27,7 +28,7 @@ from kg.graph.namespaces import Namespaces
 from kg.graph.rdf import iter_triples
 from kg.model import KnowledgeBase
 from kg.runtime.gc_pause import gc_paused
-from kg.runtime.workers import run_concurrently
+from kg.runtime.workers import last_task_here, run_concurrently
 from kg.sparql.store import StagedStore, StoreCache
 
 if TYPE_CHECKING:
@@ -92,12 +93,16 @@ def _timed_pieces(report: BuildReport, stage: str, pieces: Iterable[T]) -> Itera
         yield piece
 
 
-def _rdf_files(triples: CanonicalTriples, report: BuildReport) -> Iterator[tuple[str, bytes]]:
+def _rdf_files(
+    triples: CanonicalTriples, report: BuildReport, *, release: bool = False
+) -> Iterator[tuple[str, bytes]]:
     """N-Triples, Turtle and JSON-LD of the canonical triples, as ``(file, piece)``.
 
     The files come in pieces, each written as soon as it is made, so none exists whole
     in memory (at 100,000 papers: 850 MB of N-Triples, 540 of JSON-LD, 330 of Turtle);
-    Turtle and N-Triples pieces come in turns, made from the same terms.
+    Turtle and N-Triples pieces come in turns, made from the same terms. With
+    ``release``, the triples are emptied once the last file is made (see
+    :func:`_release`).
     """
     from kg.export.rdf_formats import jsonld_chunks, turtle_and_ntriples_chunks
 
@@ -108,6 +113,20 @@ def _rdf_files(triples: CanonicalTriples, report: BuildReport) -> Iterator[tuple
         yield EXPORT_FILES["ntriples"], ntriples
     for piece in _timed_pieces(report, "jsonld", jsonld_chunks(triples)):
         yield EXPORT_FILES["jsonld"], piece
+    if release:
+        _release(triples)
+
+
+def _release(triples: CanonicalTriples) -> None:
+    """Empty ``triples`` in this process: its last reader here is done with them.
+
+    At 100,000 papers the 7 million triples hold about 0.6 GB in each process of a
+    build: reading a triple writes its reference count, so each process soon has its
+    own copy of the pages it read. The process that renders the graph files needs them
+    only for the networkx projection, the one that renders the RDF files only until
+    JSON-LD; the rest of each (the views, the store's bulk load) runs without them.
+    """
+    triples.clear()
 
 
 def _citation_files(kb: KnowledgeBase, report: BuildReport) -> Iterator[tuple[str, bytes]]:
@@ -120,13 +139,19 @@ def _citation_files(kb: KnowledgeBase, report: BuildReport) -> Iterator[tuple[st
 
 
 def _graph_files(
-    kb: KnowledgeBase, triples: CanonicalTriples, views: bool, report: BuildReport
+    kb: KnowledgeBase,
+    triples: CanonicalTriples,
+    views: bool,
+    report: BuildReport,
+    *,
+    release: bool = False,
 ) -> Iterator[tuple[str, bytes]]:
     """GraphML and Cytoscape.js JSON of the networkx projection, then the HTML views.
 
     The three read one :class:`~kg.views.catalog.Catalog` of the graph (stage
     ``catalog``), and the two files one :func:`~kg.export.graph_tools.for_tools` graph
-    (stage ``tools graph``).
+    (stage ``tools graph``), dropped before the views are drawn. With ``release``, the
+    triples are emptied once the networkx graph exists (see :func:`_release`).
     """
     from kg.export.graph_tools import for_tools, to_cytoscape_json
     from kg.export.graphml import to_graphml
@@ -134,13 +159,20 @@ def _graph_files(
     from kg.views.catalog import Catalog
 
     graph = _timed(report, "networkx", lambda: to_networkx(triples))
+    if release:
+        _release(triples)
     catalog = _timed(report, "catalog", lambda: Catalog.of(graph))
     tools = _timed(report, "tools graph", lambda: for_tools(graph, catalog=catalog))
-    yield EXPORT_FILES["graphml"], _timed(report, "graphml", lambda: to_graphml(graph, tools=tools))
+    # partial, not lambda: a closure would keep ``tools`` alive past the ``del``.
+    yield (
+        EXPORT_FILES["graphml"],
+        _timed(report, "graphml", partial(to_graphml, graph, tools=tools)),
+    )
     yield (
         EXPORT_FILES["cyjs"],
-        _timed(report, "cyjs", lambda: to_cytoscape_json(graph, tools=tools)),
+        _timed(report, "cyjs", partial(to_cytoscape_json, graph, tools=tools)),
     )
+    del tools  # a second copy of the graph: gone before the views are drawn
     if views:
         from kg.views import render_views
 
@@ -290,13 +322,15 @@ def _build_into(
 
     # The citation files go with the lighter of the two processes: the RDF one, unless
     # it also fills the store (which takes about as long as the RDF files themselves).
+    # Each side empties the triples once it is done with them if no later task in its
+    # process reads them (a forked side, or the last of the two run in turn).
     def graph_side(part: BuildReport) -> Iterator[tuple[str, bytes]]:
         if store is not None:
             yield from _citation_files(kb, part)
-        yield from _graph_files(kb, triples, views, part)
+        yield from _graph_files(kb, triples, views, part, release=last_task_here())
 
     def rdf_side(part: BuildReport) -> Iterator[tuple[str, bytes]]:
-        yield from _rdf_files(triples, part)
+        yield from _rdf_files(triples, part, release=last_task_here())
         if store is None:
             yield from _citation_files(kb, part)
 

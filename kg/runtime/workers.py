@@ -34,7 +34,7 @@ from typing import Any, TypeVar
 
 from kg.errors import KgError, WorkerError
 
-__all__ = ["available_jobs", "run_concurrently"]
+__all__ = ["available_jobs", "last_task_here", "run_concurrently"]
 
 T = TypeVar("T")
 
@@ -107,6 +107,28 @@ def available_jobs(requested: int | None = None) -> int:
     return max(1, min(cpus, requested) if requested is not None else cpus)
 
 
+#: Tasks of the running :func:`run_concurrently` still to start in this process after the
+#: current one (each process has its own copy: a forked child runs one task, so 0).
+_later_here = 0
+
+
+def last_task_here() -> bool:
+    """Whether no other task of :func:`run_concurrently` runs after this one in this process.
+
+    A task may then free the large inputs it shares with the others once it is done with
+    them: in a forked child, or in the parent while the children run the rest, nothing
+    else here reads them again; when the tasks run one after the other in this process,
+    only the last may (the others would leave the later ones an emptied input). Outside
+    :func:`run_concurrently` it is ``True``.
+
+    >>> last_task_here()
+    True
+    >>> run_concurrently([last_task_here, last_task_here], jobs=1)
+    [False, True]
+    """
+    return _later_here == 0
+
+
 def run_concurrently(tasks: Sequence[Callable[[], T]], *, jobs: int | None = None) -> list[T]:
     """Run ``tasks`` and return their results in order, forking when it is worth it and safe.
 
@@ -122,8 +144,17 @@ def run_concurrently(tasks: Sequence[Callable[[], T]], *, jobs: int | None = Non
     if not tasks:
         return []
     jobs = available_jobs(jobs)
+    global _later_here
+    outer = _later_here
     if jobs == 1 or len(tasks) == 1:
-        return [task() for task in tasks]
+        results_here: list[T] = []
+        try:
+            for index, task in enumerate(tasks):
+                _later_here = outer + len(tasks) - 1 - index
+                results_here.append(task())
+        finally:
+            _later_here = outer
+        return results_here
     results: list[T | None] = [None] * len(tasks)
     pending = list(range(1, len(tasks)))
     running: dict[int, tuple[int, int]] = {}  # task index -> (pid, read end of its pipe)
@@ -131,7 +162,7 @@ def run_concurrently(tasks: Sequence[Callable[[], T]], *, jobs: int | None = Non
         while pending and len(running) < jobs - 1:
             index = pending.pop(0)
             running[index] = _fork(tasks[index])
-        results[0] = tasks[0]()
+        results[0] = tasks[0]()  # the others run in children
         while running:
             index = min(running)
             pid, read_fd = running.pop(index)
@@ -158,6 +189,8 @@ def _fork(task: Callable[[], T]) -> tuple[int, int]:
     parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # the child: run, send ("ok", result) or ("error", exception), leave at once
+        global _later_here
+        _later_here = 0
         code = 0
         try:
             _die_with(parent)
