@@ -33,7 +33,7 @@ def test_pages_add_up_to_the_whole_result_on_both_engines():
                 break
             assert got.stderr.endswith(
                 f"note: the result is cut at 3 rows (from row {offset + 1}); "
-                f"the next page: --offset {offset + 3} --limit 3\n"
+                f"the next page: --offset {offset + 3} --limit 3; every row: --all\n"
             )
             offset += 3
         assert pages == whole

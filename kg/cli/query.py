@@ -89,12 +89,21 @@ def query(
     ] = None,
     limit: Annotated[
         int | None,
-        typer.Option("--limit", min=0, help="Show at most this many rows (stderr says if cut)."),
+        typer.Option(
+            "--limit",
+            min=0,
+            help="Show at most this many rows (stderr says if cut); 0: every row. "
+            "Canned queries whose answer grows with the graph show a first page unless told.",
+        ),
     ] = None,
     offset: Annotated[
         int,
         typer.Option("--offset", min=0, help="Skip this many rows first (with --limit: paging)."),
     ] = 0,
+    all_rows: Annotated[
+        bool,
+        typer.Option("--all", help="Show every row (no page), same as --limit 0."),
+    ] = False,
     curation: CurationOpt = None,
 ) -> None:
     """Run a SPARQL query (prefixes lkg:, schema:, dcterms:, ... are predeclared).
@@ -110,14 +119,31 @@ def query(
         kg query --list
         kg query --name papers-of-author --param author="Can Xu"
         kg query --graph exports --name venues
+        kg query --name papers-without-code --offset 100   (the second page)
+        kg query --name papers-without-code --all
+
+    Canned queries whose answer grows with the graph (kg query --list says "first N
+    rows") show a page of N rows unless --limit or --all say otherwise (--offset M starts
+    it at row M+1); the engine is asked for that page only, and stderr names the next
+    page when one is cut.
     """
     from kg.sparql.queries import bind, parse_assignments
 
     if show_list:
         typer.echo(_catalogue_text(), nl=False)
         return
-    text, declared = _query_text(text, file, name)
+    text, declared, page = _query_text(text, file, name)
     bindings = bind(parse_assignments(params or []), declared)
+    if all_rows or limit == 0:
+        limit = None
+    elif limit is None:
+        limit = page
+    if name is not None and page is not None:
+        from kg.sparql.queries import get_query, paged_text
+
+        # The engine computes this page only (plus a row that says whether more follow).
+        text = paged_text(get_query(name), limit=limit, offset=offset)
+    skip = 0 if name is not None and page is not None else offset  # rows to skip here
     from kg.sparql.query import ResultFormat, format_result
 
     if endpoint is not None:
@@ -126,7 +152,7 @@ def query(
         if graph is not None or inputs:
             raise KgError("--endpoint queries the remote store; it takes no --graph or --input")
         result = query_endpoint(endpoint, text, bindings=bindings, timeout=timeout)
-        result = _paged(result, offset=offset, limit=limit)
+        result = _paged(result, offset=skip, limit=limit, first=offset)
         data = format_result(result, ResultFormat(fmt.value))
     else:
         from kg.sparql.nonet import run_offline
@@ -141,8 +167,9 @@ def query(
             lambda: format_result(
                 _paged(
                     run_query(source, text, bindings=bindings, trusted=canned),
-                    offset=offset,
+                    offset=skip,
                     limit=limit,
+                    first=offset,
                 ),
                 ResultFormat(fmt.value),
             )
@@ -150,13 +177,17 @@ def query(
     sys.stdout.buffer.write(data)
 
 
-def _paged(result: QueryResult, *, offset: int, limit: int | None) -> QueryResult:
-    """Rows ``offset`` to ``offset + limit``; a note on stderr when more follow."""
+def _paged(result: QueryResult, *, offset: int, limit: int | None, first: int) -> QueryResult:
+    """Rows ``offset`` to ``offset + limit``; a note on stderr when more follow.
+
+    ``first`` is the row the page starts at in the whole result (the engine may have
+    skipped the rows before it already, and then ``offset`` is 0).
+    """
     paged = result.page(offset=offset, limit=limit)
     if paged.truncated and limit is not None:
         typer.echo(
-            f"note: the result is cut at {limit} rows (from row {offset + 1}); "
-            f"the next page: --offset {offset + limit} --limit {limit}",
+            f"note: the result is cut at {limit} rows (from row {first + 1}); "
+            f"the next page: --offset {first + limit} --limit {limit}; every row: --all",
             err=True,
         )
     return paged
@@ -164,15 +195,19 @@ def _paged(result: QueryResult, *, offset: int, limit: int | None) -> QueryResul
 
 def _query_text(
     text: str | None, file: Path | None, name: str | None
-) -> tuple[str, tuple[Param, ...] | None]:
-    """The query text and its declared parameters (``None``: it declares none; any are literals)."""
+) -> tuple[str, tuple[Param, ...] | None, int | None]:
+    """The query text, its declared parameters and its default page.
+
+    Declared parameters are ``None`` when the text declares none (any are literals); the
+    page is a canned query's ``# limit`` (``None``: every row).
+    """
     from kg.sparql.queries import get_query, parse_header
 
     if sum(x is not None for x in (text, file, name)) != 1:
         raise KgError("give the query as an argument, with --file or with --name (exactly one)")
     if name is not None:
         canned = get_query(name)
-        return canned.text, canned.params
+        return canned.text, canned.params, canned.limit
     if file is not None:
         try:
             text = file.read_text(encoding="utf-8")
@@ -181,7 +216,7 @@ def _query_text(
         except UnicodeDecodeError as err:
             raise KgError(f"cannot read {file}: not UTF-8 text") from err
     assert text is not None
-    return text, parse_header(text).params or None
+    return text, parse_header(text).params or None, None
 
 
 def _local_source(
@@ -205,7 +240,8 @@ def _catalogue_text() -> str:
     width = max(len(q.name) for q in queries) + 2
     lines = []
     for q in queries:
-        lines.append(f"{q.name.ljust(width)}{q.question or q.title}")
+        page = f" (first {q.limit} rows; --all for every row)" if q.limit else ""
+        lines.append(f"{q.name.ljust(width)}{q.question or q.title}{page}")
         for p in q.params:
             lines.append(" " * width + f"  --param {p.name} ({p.kind.value}): {p.doc}")
         for example in q.examples[:1]:

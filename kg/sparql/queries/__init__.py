@@ -8,6 +8,13 @@ Each file starts with a header of ``#`` lines that declares it::
     # param: author (literal) - the person's name as in rdfs:label, or any spelling a list uses
     # example: kg query --name papers-of-author --param author="Can Xu"
 
+A query whose answer grows with the graph declares its default page, ``# limit: 100``,
+and its text ends with the same ``LIMIT 100`` line, so the text runs as written (on
+the query page of ``kg serve``, in the benchmarks) and returns the first page.
+:func:`paged_text` swaps that line for the page ``kg query`` asks for (``--limit``,
+``--offset``; ``--all`` drops it), asking the engine for one row more than the page so
+that the command can say when the result is cut.
+
 ``param`` lines declare each parameter and its kind: ``literal`` (a plain string),
 ``integer``, or ``iri`` (only then may a value be an IRI). ``example`` lines are real
 commands; the golden tests run the first one. :func:`bind` turns ``--param key=value``
@@ -54,13 +61,15 @@ __all__ = [
     "bind",
     "catalogue",
     "get_query",
+    "paged_text",
     "parse_assignments",
     "parse_header",
 ]
 
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_KEY_LINE = re.compile(r"^#\s*(question|param|example)\s*:\s*(.*?)\s*$")
+_KEY_LINE = re.compile(r"^#\s*(question|param|example|limit)\s*:\s*(.*?)\s*$")
+_LIMIT_LINE = re.compile(r"\n[ \t]*LIMIT[ \t]+([0-9]+)[ \t]*\n?\s*\Z", re.IGNORECASE)
 _PARAM = re.compile(
     r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\((?P<kind>[a-z]+)\)\s*(?:[-\u2013\u2014:]+\s*(?P<doc>.*))?$"
 )
@@ -93,6 +102,8 @@ class CannedQuery:
     params: tuple[Param, ...]
     examples: tuple[str, ...]
     text: str
+    #: The default page (``# limit: N``): how many rows ``kg query --name`` shows unless told.
+    limit: int | None = None
 
     def example_params(self) -> dict[str, str]:
         """The ``--param`` values of the first example command (empty when it has none)."""
@@ -112,6 +123,7 @@ class Header:
     question: str
     params: tuple[Param, ...]
     examples: tuple[str, ...]
+    limit: int | None = None
 
 
 def parse_header(text: str) -> Header:
@@ -121,9 +133,12 @@ def parse_header(text: str) -> Header:
     gives an empty :class:`Header` (no declared parameters).
 
     Raises:
-        QueryError: a ``param`` line is malformed, of an unknown kind, or repeated.
+        QueryError: a ``param`` line is malformed, of an unknown kind, or repeated; a
+            ``limit`` line is not a positive integer or does not match the text's last
+            ``LIMIT`` line.
     """
     title = question = ""
+    limit: int | None = None
     params: list[Param] = []
     examples: list[str] = []
     for raw in text.splitlines():
@@ -141,9 +156,56 @@ def parse_header(text: str) -> Header:
             question = value
         elif key == "example":
             examples.append(value)
+        elif key == "limit":
+            limit = _parse_limit(value, text)
         else:
             params.append(_parse_param(value, seen={p.name for p in params}))
-    return Header(title, question, tuple(params), tuple(examples))
+    return Header(title, question, tuple(params), tuple(examples), limit)
+
+
+def _parse_limit(value: str, text: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise QueryError(f"'# limit: {value}' must be a positive integer (the default page)")
+    last = _LIMIT_LINE.search(text)
+    if last is None or int(last[1]) != int(value):
+        raise QueryError(
+            f"a query declaring '# limit: {value}' must end with the line 'LIMIT {value}'"
+        )
+    return int(value)
+
+
+def paged_text(query: CannedQuery, *, limit: int | None, offset: int = 0) -> str:
+    r"""The text of ``query`` asking for ``limit`` rows (plus one) from row ``offset``.
+
+    The last ``LIMIT N`` of the text (``N`` its declared page) becomes ``LIMIT limit+1
+    OFFSET offset``; an earlier one (in a sub-SELECT that finds where the page ends from
+    integers, see ``cross-category-authors.rq``) becomes ``LIMIT offset+limit+1``.
+    ``limit=None`` drops them all and asks for every row from ``offset``. The extra row
+    tells the caller whether more follow; the numbers are formatted integers, never text
+    from outside. A query without a declared page is returned as it is.
+
+    >>> q = CannedQuery("q", "", "", (), (), "SELECT * WHERE { ?s ?p ?o }\nLIMIT 100\n", 100)
+    >>> paged_text(q, limit=10, offset=20).splitlines()[-1]
+    'LIMIT 11 OFFSET 20'
+    >>> paged_text(q, limit=None).splitlines()[-1]
+    'SELECT * WHERE { ?s ?p ?o }'
+    """
+    if query.limit is None:
+        return query.text
+    if (limit is not None and limit < 1) or offset < 0:
+        raise QueryError("a page needs a positive --limit and an --offset of 0 or more")
+    pages = list(re.finditer(rf"\bLIMIT[ \t]+{query.limit}\b", query.text))
+    inner = "" if limit is None else f"LIMIT {offset + limit + 1}"
+    outer = " ".join(
+        ([f"LIMIT {limit + 1}"] if limit is not None else [])
+        + ([f"OFFSET {offset}"] if offset else [])
+    )
+    parts, start = [], 0
+    for match in pages:
+        parts += [query.text[start : match.start()], outer if match is pages[-1] else inner]
+        start = match.end()
+    parts.append(query.text[start:])
+    return "".join(parts).rstrip() + "\n"
 
 
 def _parse_param(value: str, *, seen: set[str]) -> Param:
@@ -171,7 +233,13 @@ def catalogue() -> list[CannedQuery]:
             name = entry.name.removesuffix(".rq")
             found.append(
                 CannedQuery(
-                    name, header.title, header.question, header.params, header.examples, text
+                    name,
+                    header.title,
+                    header.question,
+                    header.params,
+                    header.examples,
+                    text,
+                    header.limit,
                 )
             )
     return found
