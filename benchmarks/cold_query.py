@@ -10,17 +10,25 @@ whole ``kg query`` processes, each a fresh interpreter:
 - ``lists``: ``kg query -i list.md --name NAME`` with an empty cache (parses the lists and
   builds the store: what a first query after changed inputs costs).
 
-Then, in one process, every canned query on the read-only store and on the in-memory
-store of the same N-Triples (milliseconds, best of ``--repeat``), with the rows compared.
+Then, in one process, every canned query on the read-only store, on the in-memory
+store of the same N-Triples (milliseconds, best of ``--repeat``) and on rdflib (one run,
+stopped at ``--rdflib-budget`` seconds), with the rows of the three compared. Each runs
+the text ``kg query --name`` runs (its default page, when it declares one), on Oxigraph
+without the rdflib check, as ``kg query --name`` does. ``--before REV`` adds the
+queries of that git revision, timed on a store built by that revision's code
+(``git worktree``), in the same process and under the same load.
 
 Usage::
 
     python benchmarks/cold_query.py --sizes 1000 10000 --out benchmarks/out/cold-query.md
+    python benchmarks/cold_query.py --sizes 10000 --canned-only --before 7479be9 \
+        --out benchmarks/out/canned-queries.md
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import statistics
 import subprocess
@@ -28,6 +36,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -59,13 +68,47 @@ def wall(cmd: list[str], env: dict[str, str], runs: int) -> float:
     return statistics.median(times)
 
 
-def canned_on_store(store_path: Path, nt: Path, size: int, repeat: int) -> list[str]:
-    """Every canned query on the read-only store and on the in-memory store, in ms."""
-    import pyoxigraph as ox
-    from queries_latency import materialise, params_for, probes
+def _rows(source: Any, query: Any, params: dict[str, str]) -> list[tuple[str, ...]]:
+    from kg.sparql.queries import bind
+    from kg.sparql.query import run_query
 
+    trusted = not hasattr(source, "serialize")  # Oxigraph: no rdflib check, as kg query --name
+    result = run_query(source, query.text, bindings=bind(params, query.params), trusted=trusted)
+    if result.form == "graph":
+        return sorted((str(t),) for t in result.triples())
+    return [tuple("" if t is None else str(t) for t in row) for row in result.solutions()]
+
+
+def _best(fn: Any, repeat: int) -> tuple[float, list[tuple[str, ...]]]:
+    best, rows = float("inf"), []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        rows = fn()
+        best = min(best, time.perf_counter() - start)
+    return best, rows
+
+
+def canned_on_store(
+    store_path: Path,
+    nt: Path,
+    size: int,
+    repeat: int,
+    *,
+    budget: float = 60.0,
+    before: tuple[Path, list[Any]] | None = None,
+) -> list[str]:
+    """Every canned query on the read-only store, in memory and on rdflib, in ms.
+
+    ``before``: a store built by an older revision and that revision's queries, timed
+    on the store in the same way (the rows are not compared: pages and counts changed).
+    """
+    import pyoxigraph as ox
+    from queries_latency import Budget, params_for, probes, timed
+
+    from kg.errors import QueryError
     from kg.pipeline import build_knowledge_base
     from kg.sparql.queries import catalogue
+    from kg.sparql.query import to_rdflib_graph
 
     folder = ROOT / "benchmarks" / "out" / str(size)
     kb = build_knowledge_base([folder / "list.md"], curation=folder)
@@ -73,32 +116,78 @@ def canned_on_store(store_path: Path, nt: Path, size: int, repeat: int) -> list[
     disk = ox.Store.read_only(str(store_path))
     memory = ox.Store()
     memory.bulk_load(path=str(nt), format=ox.RdfFormat.N_TRIPLES)
+    graph = to_rdflib_graph(memory)
+    old = {q.name: q for q in before[1]} if before else {}
+    old_disk = ox.Store.read_only(str(before[0])) if before else None
     lines = [
-        f"#### Canned queries at {size:,} papers (best of {repeat}, ms)",
+        f"#### Canned queries at {size:,} papers (ms; Oxigraph best of {repeat}, rdflib one run)",
         "",
-        "| query | rows | store (on disk, read-only) | in memory | same rows |",
-        "|---|---:|---:|---:|---|",
+        "| query | rows | before: store (on disk) | store (on disk, read-only) | in memory "
+        "| rdflib | same rows |",
+        "|---|---:|---:|---:|---:|---:|---|",
     ]
     for query in catalogue():
         params = params_for(query, probe)
-        results = []
-        for source in (disk, memory):
-            best, rows = float("inf"), []
-            for _ in range(repeat):
-                start = time.perf_counter()
-                rows = materialise(source, query, params)
-                best = min(best, time.perf_counter() - start)
-            results.append((best, rows))
-        (d, d_rows), (m, m_rows) = results
-        same = "yes" if d_rows == m_rows else "**no**"
+        d, d_rows = _best(lambda q=query, p=params: _rows(disk, q, p), repeat)
+        m, m_rows = _best(lambda q=query, p=params: _rows(memory, q, p), repeat)
+        try:  # None when the run passed the budget (SIGALRM stops pure-Python rdflib)
+            r, r_rows = timed(
+                functools.partial(_rows, graph, query, params), repeat=1, budget=budget
+            )
+        except QueryError as err:  # run_query wraps what rdflib raised, the alarm too
+            if not isinstance(err.__cause__, Budget):
+                raise
+            r, r_rows = None, []
+        was = "n/a"
+        if old_disk is not None and query.name in old:
+            o, _ = _best(lambda q=old[query.name], p=params: _rows(old_disk, q, p), repeat)
+            was = f"{o * 1000:,.1f}"
+        same = "yes" if d_rows == m_rows and (r is None or r_rows == d_rows) else "**no**"
+        rdflib_ms = f"> {budget * 1000:,.0f}" if r is None else f"{r * 1000:,.1f}"
         lines.append(
-            f"| {query.name} | {len(d_rows)} | {d * 1000:,.1f} | {m * 1000:,.1f} | {same} |"
+            f"| {query.name} | {len(d_rows)} | {was} | {d * 1000:,.1f} | {m * 1000:,.1f} "
+            f"| {rdflib_ms} | {same} |"
         )
         print(lines[-1], flush=True)
     return lines
 
 
-def measure(size: int, runs: int, repeat: int) -> list[str]:
+def _before(rev: str, size: int, tmp: Path) -> tuple[Path, list[Any]]:
+    """A store of the ``size`` list built by revision ``rev``, and that revision's queries."""
+    from kg.sparql.queries import CannedQuery, parse_header
+
+    tree = tmp / "tree"
+    subprocess.run(["git", "worktree", "add", "--detach", str(tree), rev], cwd=ROOT, check=True)
+    try:
+        folder = ROOT / "benchmarks" / "out" / str(size)
+        env = {**os.environ, "KG_CACHE_DIR": str(tmp / "cache"), "PYTHONPATH": str(tree)}
+        subprocess.run(
+            [sys.executable, "-m", "kg", "build", "-i", str(folder / "list.md")]
+            + ["--curation", str(folder), "--out", str(tmp / "out"), "--no-views"],
+            env=env,
+            cwd=tree,
+            check=True,
+            capture_output=True,
+        )
+        queries = []
+        for path in sorted((tree / "kg" / "sparql" / "queries").glob("*.rq")):
+            text = path.read_text(encoding="utf-8")
+            h = parse_header(text)
+            queries.append(CannedQuery(path.stem, h.title, h.question, h.params, h.examples, text))
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, check=True)
+    return next((tmp / "cache" / "stores").glob("g-*")), queries
+
+
+def measure(
+    size: int,
+    runs: int,
+    repeat: int,
+    *,
+    canned_only: bool = False,
+    budget: float = 60.0,
+    before: str | None = None,
+) -> list[str]:
     folder = ROOT / "benchmarks" / "out" / str(size)
     if not (folder / "list.md").is_file():
         subprocess.run(
@@ -112,7 +201,11 @@ def measure(size: int, runs: int, repeat: int) -> list[str]:
     arxiv = re.search(r"arxiv\.org/abs/([0-9.]+)", (folder / "list.md").read_text(encoding="utf-8"))
     paper = arxiv.group(1) if arxiv else "none"
     name = ["--name", "authors-of-paper", "--param", f"paper={paper}"]
-    with tempfile.TemporaryDirectory() as cache, tempfile.TemporaryDirectory() as empty:
+    with (
+        tempfile.TemporaryDirectory() as cache,
+        tempfile.TemporaryDirectory() as empty,
+        tempfile.TemporaryDirectory() as old,
+    ):
         env = {**os.environ, "KG_CACHE_DIR": cache}
         start = time.perf_counter()
         subprocess.run(
@@ -124,21 +217,26 @@ def measure(size: int, runs: int, repeat: int) -> list[str]:
             capture_output=True,
         )
         build = time.perf_counter() - start
-        store = wall([*KG, "query", "--graph", str(out), *name], env, runs)
-        nt = wall([sys.executable, "-c", _NT_QUERY, str(out / "graph.nt"), paper], env, runs)
-        lists_env = {**os.environ, "KG_CACHE_DIR": empty}
-        lists = wall(
-            [*KG, "query", "-i", str(folder / "list.md"), "--curation", str(folder), *name],
-            lists_env,
-            1,
-        )
         store_path = next((Path(cache) / "stores").glob("g-*"))
-        lines = [
-            f"| {size:,} | {build:.1f} | {store:.2f} | {nt:.2f} | {lists:.2f} |",
-        ]
+        lines = [f"| {size:,} | {build:.1f} | not measured | | |"]
+        if not canned_only:
+            store = wall([*KG, "query", "--graph", str(out), *name], env, runs)
+            nt = wall([sys.executable, "-c", _NT_QUERY, str(out / "graph.nt"), paper], env, runs)
+            lists_env = {**os.environ, "KG_CACHE_DIR": empty}
+            lists = wall(
+                [*KG, "query", "-i", str(folder / "list.md"), "--curation", str(folder), *name],
+                lists_env,
+                1,
+            )
+            lines = [f"| {size:,} | {build:.1f} | {store:.2f} | {nt:.2f} | {lists:.2f} |"]
         print(lines[0], flush=True)
+        previous = _before(before, size, Path(old)) if before else None
         canned = (
-            canned_on_store(store_path, out / "graph.nt", size, repeat) if size <= 10_000 else []
+            canned_on_store(
+                store_path, out / "graph.nt", size, repeat, budget=budget, before=previous
+            )
+            if size <= 10_000
+            else []
         )
     return lines + [""] + canned
 
@@ -149,6 +247,15 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="runs of each cold process")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each canned query")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out" / "cold-query.md")
+    parser.add_argument(
+        "--canned-only", action="store_true", help="only the canned queries (no cold processes)"
+    )
+    parser.add_argument(
+        "--rdflib-budget", type=float, default=60.0, help="seconds per rdflib query at most"
+    )
+    parser.add_argument(
+        "--before", metavar="REV", help="also time the canned queries of this git revision"
+    )
     args = parser.parse_args()
     load = os.getloadavg()
     header = [
@@ -163,7 +270,14 @@ def main() -> None:
     rows: list[str] = []
     tables: list[str] = []
     for size in args.sizes:
-        lines = measure(size, args.runs, args.repeat)
+        lines = measure(
+            size,
+            args.runs,
+            args.repeat,
+            canned_only=args.canned_only,
+            budget=args.rdflib_budget,
+            before=args.before,
+        )
         rows.append(lines[0])
         tables.extend(lines[1:])
     text = "\n".join([*header, *rows, "", *tables]) + "\n"
