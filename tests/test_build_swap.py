@@ -214,13 +214,12 @@ def test_a_killed_build_takes_its_worker_along_and_leaves_no_bytes(tmp_path: Pat
         "    yield b''\n"
         "formats.jsonld_chunks = slow\n"
         "import kg.export.graphml as graphml\n"
-        "real = graphml.to_graphml\n"
         "def graph_then_die(graph, **kw):\n"  # the parent: waits for the worker, dies
         f"    while not os.path.exists({str(pid_file)!r}) or not open({str(pid_file)!r}).read():\n"
         "        time.sleep(0.05)\n"
         "    time.sleep(0.3)\n"
         "    os.kill(os.getpid(), signal.SIGKILL)\n"
-        "graphml.to_graphml = graph_then_die\n"
+        "graphml.graphml_pieces = graph_then_die\n"
         "kb = build_knowledge_base(['data/awesome-paper-list-synthetic-data.md'], curation='data')\n"
         f"build_exports(kb, {str(out)!r}, views=False, jobs=2)\n"
     )

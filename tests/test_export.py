@@ -275,10 +275,11 @@ def test_a_build_that_fails_midway_leaves_the_previous_exports(
     build_exports(default_kb, out, views=False)
     before = {p.name: p.read_bytes() for p in out.iterdir()}
 
-    def broken(graph, **kwargs):
+    def broken(graph, **kwargs):  # fails after a first piece of the file is written
+        yield b"<?xml version='1.0' encoding='utf-8'?>\n"
         raise UnsupportedAttributeError("boom")
 
-    monkeypatch.setattr(kg.export.graphml, "to_graphml", broken)
+    monkeypatch.setattr(kg.export.graphml, "graphml_pieces", broken)
     with pytest.raises(UnsupportedAttributeError):
         build_exports(default_kb, out, views=False)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # no temp file left either

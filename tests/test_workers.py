@@ -155,7 +155,7 @@ def test_parallel_and_serial_builds_write_the_same_bytes(tmp_path: Path, default
 
 
 @pytest.mark.parametrize(
-    "failing", ["kg.export.graphml.to_graphml", "kg.export.rdf_formats.jsonld_chunks"]
+    "failing", ["kg.export.graphml.graphml_pieces", "kg.export.rdf_formats.jsonld_chunks"]
 )
 def test_a_failure_in_either_process_leaves_the_previous_exports(
     tmp_path: Path, monkeypatch, default_kb, failing

@@ -154,7 +154,7 @@ def _graph_files(
     triples are emptied once the networkx graph exists (see :func:`_release`).
     """
     from kg.export.graph_tools import for_tools, to_cytoscape_json
-    from kg.export.graphml import to_graphml
+    from kg.export.graphml import graphml_pieces
     from kg.graph.nx_convert import to_networkx
     from kg.views.catalog import Catalog
 
@@ -164,10 +164,8 @@ def _graph_files(
     catalog = _timed(report, "catalog", lambda: Catalog.of(graph))
     tools = _timed(report, "tools graph", lambda: for_tools(graph, catalog=catalog))
     # partial, not lambda: a closure would keep ``tools`` alive past the ``del``.
-    yield (
-        EXPORT_FILES["graphml"],
-        _timed(report, "graphml", partial(to_graphml, graph, tools=tools)),
-    )
+    for piece in _timed_pieces(report, "graphml", graphml_pieces(tools, scoped_keys=True)):
+        yield EXPORT_FILES["graphml"], piece
     yield (
         EXPORT_FILES["cyjs"],
         _timed(report, "cyjs", partial(to_cytoscape_json, graph, tools=tools)),

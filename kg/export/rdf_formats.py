@@ -97,12 +97,12 @@ def _oxigraph_block(
     block: list[ox.Triple] = []
     append = block.append
     for _, start, end in groups:
-        iri = triples[start][0]
+        rows = triples[start:end]  # one call: the triples are made from columns on demand
+        iri = rows[0][0]
         subject = nodes.get(iri)
         if subject is None:
             subject = nodes[iri] = named_node(iri)
-        for i in range(start, end):
-            _, p, o = triples[i]
+        for _, p, o in rows:
             predicate = predicates.get(p)
             if predicate is None:
                 predicate = predicates[p] = named_node(p)

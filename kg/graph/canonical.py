@@ -5,18 +5,37 @@ and the networkx projection (:mod:`kg.graph.nx_convert`) read the same
 :class:`CanonicalTriples`, so the graph is sorted once for all of them. It lives in
 ``kg.graph`` because the projection needs it and ``kg.graph`` must not import
 ``kg.export``.
+
+The triples are held as three columns of integers into tables of the distinct terms,
+not as one Python tuple each: at 100,000 papers the 7 million tuples took about 0.5 GB,
+and each process of a build soon had a copy of it (reading a tuple writes its reference
+count, so the pages of every tuple read are copied after a fork). Columns of integers
+are never written by their readers, and are sorted by NumPy.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, cast, overload
 
 from kg.graph.rdf import RDF_TYPE, Lit, Triple
 
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
 __all__ = ["CanonicalTriples", "canonical_triples", "subject_runs"]
+
+Term = str | Lit
 
 
 def _order(triple: Triple) -> tuple[str, int, str, int, str]:
+    """The canonical order of one triple, as a sort key (the definition the columns follow).
+
+    >>> _order(("s", RDF_TYPE, "C")) < _order(("s", "a", Lit("x")))
+    True
+    """
     s, p, o = triple
     rank = 0 if p == RDF_TYPE else 1
     if isinstance(o, Lit):
@@ -24,42 +43,202 @@ def _order(triple: Triple) -> tuple[str, int, str, int, str]:
     return s, rank, p, 0, o
 
 
-class CanonicalTriples(list[Triple]):
+def _term_key(term: Term) -> tuple[int, str]:
+    """Where a subject or object term sorts: IRIs by text, then literals by value and datatype."""
+    if isinstance(term, Lit):
+        return 1, f"{term.value}\x00{term.datatype or ''}"
+    return 0, term
+
+
+def _predicate_key(predicate: str) -> tuple[int, str]:
+    return (0 if predicate == RDF_TYPE else 1), predicate
+
+
+class CanonicalTriples(Sequence[Triple]):
     """Triples already deduplicated and in canonical order, as :func:`canonical_triples` returns them.
 
-    Passing one to several exporters sorts once instead of once per format; do not
-    mutate it.
+    A sequence of ``(subject, predicate, object)`` tuples made on demand from the
+    columns. Passing one to several exporters sorts once instead of once per format.
+
+    >>> triples = canonical_triples([("b", "p", "x"), ("a", "p", Lit("1")), ("b", "p", "x")])
+    >>> list(triples)
+    [('a', 'p', Lit(value='1', datatype=None)), ('b', 'p', 'x')]
+    >>> triples[1], len(triples)
+    (('b', 'p', 'x'), 2)
     """
+
+    __slots__ = ("_objects", "_predicates", "_p", "_o", "_s", "_starts", "_terms")
+
+    def __init__(
+        self,
+        terms: list[Term],
+        predicates: list[str],
+        columns: tuple[array[int], array[int], array[int]],
+        starts: array[int],
+    ) -> None:
+        self._terms = terms
+        self._predicates = predicates
+        self._s, self._p, self._o = columns
+        self._starts = starts  # where each subject's run starts, then len(self)
+
+    def __len__(self) -> int:
+        return len(self._s)
+
+    @overload
+    def __getitem__(self, index: int) -> Triple: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Triple]: ...
+    def __getitem__(self, index: int | slice) -> Triple | list[Triple]:
+        if isinstance(index, slice):
+            return list(self._rows(*index.indices(len(self))))
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("triple index out of range")
+        terms = self._terms
+        subject = terms[self._s[index]]
+        assert isinstance(subject, str)  # subjects are IRIs
+        return subject, self._predicates[self._p[index]], terms[self._o[index]]
+
+    def __iter__(self) -> Iterator[Triple]:
+        return self._rows(0, len(self), 1)
+
+    def _rows(self, start: int, stop: int, step: int) -> Iterator[Triple]:
+        terms = self._terms.__getitem__
+        subjects = cast("Callable[[int], str]", terms)  # subjects are IRIs
+        whole = start == 0 and stop == len(self._s) and step == 1
+        s, p, o = (
+            (self._s, self._p, self._o)
+            if whole
+            else (self._s[start:stop:step], self._p[start:stop:step], self._o[start:stop:step])
+        )
+        return zip(
+            map(subjects, s), map(self._predicates.__getitem__, p), map(terms, o), strict=True
+        )
+
+    def runs(self) -> Iterator[tuple[str, int, int]]:
+        """``(subject, start, end)`` of each subject's run, in order (see :func:`subject_runs`)."""
+        terms, s, starts = self._terms, self._s, self._starts
+        for i in range(len(starts) - 1):
+            start = starts[i]
+            subject = terms[s[start]]
+            assert isinstance(subject, str)
+            yield subject, start, starts[i + 1]
+
+    def clear(self) -> None:
+        """Let go of every triple (a process done with them frees their memory)."""
+        self._terms, self._predicates = [], []
+        self._s, self._p, self._o = array("I"), array("I"), array("I")
+        self._starts = array("I", [0])
 
 
 def canonical_triples(triples: Iterable[Triple]) -> CanonicalTriples:
     """Deduplicated triples in a fixed order: by subject, ``rdf:type`` first, then predicate.
 
-    The order is ``sorted(set(triples), key=_order)``, reached with little extra memory
-    (at 100,000 papers a set and a sort key per triple cost gigabytes at the peak): the
-    list is sorted in place by subject alone, which compares existing strings in C,
-    then each subject's few triples by the rest of :func:`_order`, and duplicates, now
-    neighbours, are skipped.
+    The order is ``sorted(set(triples), key=_order)``: each distinct term gets the rank
+    of its place in that order (IRIs by text before literals by value and datatype;
+    ``rdf:type`` before the other predicates, by text), and the triples, as three ranks
+    packed in one integer, are sorted and deduplicated by NumPy.
     """
     if isinstance(triples, CanonicalTriples):
         return triples
-    # Terms repeat (every subject several times, predicates and small literals throughout):
-    # keep one object per distinct term. A third less memory for the same triples.
-    shared: dict[str | Lit, str | Lit] = {}
-    share = shared.setdefault
-    items: list[Triple] = [(share(s, s), share(p, p), share(o, o)) for s, p, o in triples]  # type: ignore[misc]
-    del shared, share
-    items.sort(key=_subject)
-    out = CanonicalTriples()
-    for _, start, end in subject_runs(items):
-        group = sorted(items[start:end], key=_order)
-        out.append(group[0])
-        out.extend(t for t, before in zip(group[1:], group, strict=False) if t != before)
-    return out
+    _one_numpy_thread()
+    import numpy as np
+
+    assert array("I").itemsize == 4, "array('I') must hold numpy's uint32"
+
+    ids: dict[Term, int] = {}
+    intern = ids.setdefault
+    flat = array("I", (intern(term, len(ids)) for triple in triples for term in triple))
+    terms = list(ids)
+    del ids, intern
+    codes = np.frombuffer(flat, dtype=np.uint32).reshape(-1, 3)
+    # Ranks of the subject/object terms and, apart, of the predicates.
+    used_as_predicate = np.zeros(len(terms), dtype=bool)
+    used_as_predicate[codes[:, 1]] = True
+    used_as_term = np.zeros(len(terms), dtype=bool)
+    used_as_term[codes[:, 0]] = True
+    used_as_term[codes[:, 2]] = True
+    candidates = np.flatnonzero(used_as_term).tolist()
+    iris = [i for i in candidates if not isinstance(terms[i], tuple)]
+    iris.sort(key=terms.__getitem__)  # all str: compared in C
+    literals = [i for i in candidates if isinstance(terms[i], tuple)]
+    literals.sort(key=lambda i: _term_key(terms[i]))
+    term_ids = iris + literals
+    del candidates, iris, literals
+    predicate_ids = sorted(
+        np.flatnonzero(used_as_predicate).tolist(),
+        key=lambda i: _predicate_key(terms[i]),  # type: ignore[arg-type]
+    )
+    term_rank = _ranks(term_ids, len(terms))
+    predicate_rank = _ranks(predicate_ids, len(terms))
+    o_bits = max(1, len(term_ids).bit_length())
+    p_bits = max(1, len(predicate_ids).bit_length())
+    packed = _packed(term_rank, predicate_rank, codes, p_bits=p_bits, o_bits=o_bits)
+    del codes, flat
+    if packed is None:
+        raise ValueError("too many distinct terms to sort in 64 bits")
+    packed = np.unique(packed)  # sorted, each triple once
+    s = (packed >> np.uint64(p_bits + o_bits)).astype(np.uint32)
+    p = ((packed >> np.uint64(o_bits)) & np.uint64((1 << p_bits) - 1)).astype(np.uint32)
+    o = (packed & np.uint64((1 << o_bits) - 1)).astype(np.uint32)
+    del packed
+    starts = np.flatnonzero(np.diff(s)) + 1 if len(s) else np.zeros(0, dtype=np.int64)
+    bounds = np.concatenate(([0], starts, [len(s)])) if len(s) else np.zeros(1, dtype=np.int64)
+    return CanonicalTriples(
+        [terms[i] for i in term_ids],
+        [terms[i] for i in predicate_ids],  # type: ignore[misc]
+        (_column(s), _column(p), _column(o)),
+        array("I", bounds.astype(np.uint32).tobytes()),
+    )
 
 
-def _subject(triple: Triple) -> str:
-    return triple[0]
+def _one_numpy_thread() -> None:
+    """Keep NumPy's BLAS from starting a thread pool when it is first imported.
+
+    A build forks its workers (:mod:`kg.runtime.workers`) only while this process has a
+    single thread, and OpenBLAS starts one thread per core at import; the sorting here
+    uses no BLAS. Has no effect once NumPy is imported (then forking is declined, and the
+    build runs in one process, as correct and slower).
+    """
+    import os
+
+    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(variable, "1")
+
+
+def _ranks(ordered_ids: list[int], size: int) -> npt.NDArray[np.uint64]:
+    import numpy as np
+
+    rank = np.zeros(size, dtype=np.uint64)
+    rank[np.asarray(ordered_ids, dtype=np.int64)] = np.arange(len(ordered_ids), dtype=np.uint64)
+    return rank
+
+
+def _packed(
+    term_rank: npt.NDArray[np.uint64],
+    predicate_rank: npt.NDArray[np.uint64],
+    codes: npt.NDArray[np.uint32],
+    *,
+    p_bits: int,
+    o_bits: int,
+) -> npt.NDArray[np.uint64] | None:
+    """Each triple as one integer ``s | p | o`` of ranks, or None if they need over 64 bits."""
+    import numpy as np
+
+    s_bits = o_bits  # subjects and objects share one ranking
+    if s_bits + p_bits + o_bits > 64:
+        return None
+    packed = term_rank[codes[:, 0]] << np.uint64(p_bits + o_bits)
+    packed |= predicate_rank[codes[:, 1]] << np.uint64(o_bits)
+    packed |= term_rank[codes[:, 2]]
+    return packed
+
+
+def _column(values: npt.NDArray[np.uint32]) -> array[int]:
+    column = array("I")
+    column.frombytes(values.tobytes())
+    return column
 
 
 def subject_runs(triples: Sequence[Triple]) -> Iterator[tuple[str, int, int]]:
@@ -68,6 +247,9 @@ def subject_runs(triples: Sequence[Triple]) -> Iterator[tuple[str, int, int]]:
     >>> list(subject_runs([("a", "p", "x"), ("a", "q", "y"), ("b", "p", "x")]))
     [('a', 0, 2), ('b', 2, 3)]
     """
+    if isinstance(triples, CanonicalTriples):
+        yield from triples.runs()
+        return
     start, total = 0, len(triples)
     while start < total:
         subject = triples[start][0]
