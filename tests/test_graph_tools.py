@@ -124,3 +124,46 @@ def test_cytoscape_json_has_elements_with_positions(graph):
     assert all(set(n["position"]) == {"x", "y"} for n in nodes)
     assert len({e["data"]["id"] for e in edges}) == len(edges)
     assert all(n["data"]["name"] == n["data"]["label"] for n in nodes)
+
+
+def _cytoscape_json_whole(tools: nx.MultiDiGraph) -> bytes:
+    """graph.cyjs as it was written before it came in pieces: one document, one dumps."""
+    nodes = []
+    for node, attrs in tools.nodes(data=True):
+        data = {k: v for k, v in attrs.items() if k not in ("x", "y", "r", "g", "b")}
+        data["id"] = node
+        data["name"] = str(attrs.get("label", ""))
+        nodes.append({"data": data, "position": {"x": attrs["x"], "y": -attrs["y"]}})
+    edges = [
+        {"data": {**data, "id": key, "source": u, "target": v}}
+        for u, v, key, data in tools.edges(keys=True, data=True)
+    ]
+    document = {
+        "format_version": "1.0",
+        "generated_by": "LineageKG",
+        "target_cytoscapejs_version": "~3",
+        "data": {"name": "LineageKG"},
+        "elements": {"nodes": nodes, "edges": edges},
+    }
+    text = json.dumps(document, ensure_ascii=False, sort_keys=True, indent=1, allow_nan=False)
+    return (text + "\n").encode("utf-8")
+
+
+@pytest.mark.parametrize("edges", [True, False])
+def test_cytoscape_json_in_pieces_is_the_document_json_dumps_writes(graph, edges, monkeypatch):
+    import kg.export.graph_tools as graph_tools
+
+    tools = for_tools(graph)
+    if not edges:
+        tools.remove_edges_from(list(tools.edges(keys=True)))
+    monkeypatch.setitem(graph_tools._CYJS_LIST, "per_piece", 7)  # many pieces
+    pieces = list(graph_tools.cytoscape_pieces(tools))
+    assert len(pieces) > 10
+    assert b"".join(pieces) == _cytoscape_json_whole(tools)
+    if edges:
+        assert to_cytoscape_json(graph) == _cytoscape_json_whole(tools)
+
+
+def test_cytoscape_json_of_an_empty_graph() -> None:
+    empty = nx.MultiDiGraph()
+    assert to_cytoscape_json(empty) == _cytoscape_json_whole(for_tools(empty))

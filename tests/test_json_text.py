@@ -94,3 +94,39 @@ def test_what_json_refuses_is_refused(value: Any) -> None:
 def test_indent_below_one_is_refused() -> None:
     with pytest.raises(ValueError, match="indent must be 1 or more"):
         dumps_indented([1], indent=0)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    items=st.lists(_values(_KEYS), max_size=7),
+    depth=st.integers(min_value=0, max_value=3),
+    indent=st.integers(min_value=1, max_value=3),
+    sort_keys=st.booleans(),
+    ensure_ascii=st.booleans(),
+    per_piece=st.integers(min_value=1, max_value=3),
+)
+def test_a_list_in_pieces_is_the_list_as_json_dumps_nests_it(
+    items: list[Any], depth: int, indent: int, sort_keys: bool, ensure_ascii: bool, per_piece: int
+) -> None:
+    from kg.export.json_text import indented_items
+
+    # The list nested ``depth`` levels down in one-key dicts: its text is what sits
+    # between the last key and the closing braces.
+    document: Any = items
+    for _ in range(depth):
+        document = {"k": document}
+    whole = json.dumps(document, indent=indent, sort_keys=sort_keys, ensure_ascii=ensure_ascii)
+    pieces = list(
+        indented_items(
+            iter(items),
+            level=depth,
+            indent=indent,
+            sort_keys=sort_keys,
+            ensure_ascii=ensure_ascii,
+            per_piece=per_piece,
+        )
+    )
+    assert len(pieces) >= min(1, len(items) // per_piece)
+    head = "".join("{" + "\n" + " " * (indent * (d + 1)) + '"k": ' for d in range(depth))
+    tail = "".join("\n" + " " * (indent * d) + "}" for d in reversed(range(depth)))
+    assert head + "".join(pieces) + tail == whole

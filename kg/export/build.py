@@ -17,7 +17,6 @@ import contextlib
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -153,7 +152,7 @@ def _graph_files(
     (stage ``tools graph``), dropped before the views are drawn. With ``release``, the
     triples are emptied once the networkx graph exists (see :func:`_release`).
     """
-    from kg.export.graph_tools import for_tools, to_cytoscape_json
+    from kg.export.graph_tools import cytoscape_pieces, for_tools
     from kg.export.graphml import graphml_pieces
     from kg.graph.nx_convert import to_networkx
     from kg.views.catalog import Catalog
@@ -163,13 +162,12 @@ def _graph_files(
         _release(triples)
     catalog = _timed(report, "catalog", lambda: Catalog.of(graph))
     tools = _timed(report, "tools graph", lambda: for_tools(graph, catalog=catalog))
-    # partial, not lambda: a closure would keep ``tools`` alive past the ``del``.
+    # Both files come in pieces, written as they are made (each is hundreds of MB at
+    # 100,000 papers); the generators let go of ``tools`` once they are done.
     for piece in _timed_pieces(report, "graphml", graphml_pieces(tools, scoped_keys=True)):
         yield EXPORT_FILES["graphml"], piece
-    yield (
-        EXPORT_FILES["cyjs"],
-        _timed(report, "cyjs", partial(to_cytoscape_json, graph, tools=tools)),
-    )
+    for piece in _timed_pieces(report, "cyjs", cytoscape_pieces(tools)):
+        yield EXPORT_FILES["cyjs"], piece
     del tools  # a second copy of the graph: gone before the views are drawn
     if views:
         from kg.views import render_views

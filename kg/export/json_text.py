@@ -11,11 +11,11 @@ line break and indentation of its depth, so only its brackets are laid out here.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from json.encoder import encode_basestring, encode_basestring_ascii
 from typing import Any
 
-__all__ = ["dumps_indented"]
+__all__ = ["dumps_indented", "indented_items"]
 
 _SCALARS = (str, int, float, bool, type(None))
 #: The exact types of JSON scalars: ``issuperset(map(type, values))`` tests a container in C.
@@ -152,3 +152,58 @@ def dumps_indented(
     out: list[str] = []
     writer.write(value, 0, out)
     return "".join(out)
+
+
+def indented_items(
+    items: Iterable[Any],
+    *,
+    level: int,
+    indent: int,
+    sort_keys: bool = False,
+    ensure_ascii: bool = True,
+    allow_nan: bool = True,
+    per_piece: int = 2048,
+) -> Iterator[str]:
+    """The text of a list of ``items`` at nesting ``level``, as :func:`dumps_indented` writes it there, in pieces.
+
+    For a document too large to hold whole: the caller writes the text around the list
+    and this gives the list's, from its ``[`` to its ``]``, ``per_piece`` items a piece,
+    the items taken one at a time (a generator is fine). ``level`` is the depth of the
+    list itself (the document is level 0).
+
+    >>> doc = {"a": [{"x": 1}, {"y": [2]}]}
+    >>> text = '{\\n "a": ' + "".join(indented_items(doc["a"], level=1, indent=1)) + "\\n}"
+    >>> text == dumps_indented(doc, indent=1)
+    True
+    """
+    if indent < 1:
+        raise ValueError("indent must be 1 or more")
+    if _C_ENCODER is None:  # a Python without the json C speedups: one piece, via json
+        whole = json.dumps(
+            list(items),
+            indent=indent,
+            sort_keys=sort_keys,
+            ensure_ascii=ensure_ascii,
+            allow_nan=allow_nan,
+        )
+        yield whole.replace("\n", "\n" + " " * (indent * level))
+        return
+    writer = _Writer(
+        indent=indent, sort_keys=sort_keys, ensure_ascii=ensure_ascii, allow_nan=allow_nan
+    )
+    writer.flat(level + 2)
+    inner = writer.pads[level + 1]
+    out: list[str] = []
+    count = 0
+    for item in items:
+        out.append(("[" if count == 0 else ",") + inner)
+        writer.write(item, level + 1, out)
+        count += 1
+        if count % per_piece == 0:
+            yield "".join(out)
+            out.clear()
+    if count == 0:
+        yield "[]"
+        return
+    out.append(writer.pads[level] + "]")
+    yield "".join(out)
