@@ -39,3 +39,17 @@ def test_a_bad_base_iri_is_an_error_not_a_traceback(tmp_path: Path, base: str, p
 def test_a_good_base_iri_mints_under_it(base: str):
     iri = Namespaces(base).paper("2304.12244")
     assert iri.startswith(base) and iri.endswith("paper/2304.12244")
+
+
+def test_timings_name_every_stage_on_stderr(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
+    args = ["build", "-i", str(LIST), "--out", str(tmp_path / "out"), "--no-views"]
+    result = CliRunner().invoke(app, [*args, "--timings"])
+    assert result.exit_code == 0, result.output
+    timed = result.stderr.split("Seconds per stage\n", 1)[1].splitlines()
+    stages = {line.split()[0] for line in timed}
+    assert {"read", "rdf", "turtle+ntriples", "jsonld", "networkx", "graphml", "store"} <= stages
+    assert all(float(line.split()[-1]) >= 0 for line in timed)
+    assert "Seconds per stage" not in result.stdout
+    plain = CliRunner().invoke(app, args)
+    assert plain.exit_code == 0 and "Seconds per stage" not in plain.stderr

@@ -64,6 +64,13 @@ def build(
             help="Also leave the persistent store that kg query/serve/push open (in the cache).",
         ),
     ] = True,
+    timings: Annotated[
+        bool,
+        typer.Option(
+            "--timings",
+            help="Also print how long each stage took (seconds, to stderr); stages run in two processes overlap.",
+        ),
+    ] = False,
     lists: ListsArg = None,
 ) -> None:
     """Build the graph and write Turtle, N-Triples, JSON-LD, GraphML and HTML views.
@@ -92,6 +99,7 @@ def build(
     key = store_key(files, curated, namespaces.base) if store else None
     with gc_paused():
         kb = load_inputs(files, curated, jobs=jobs, strict=strict)
+        read_seconds = time.perf_counter() - start
         print_warnings(kb)
         print_reading(kb)
         report = BuildReport()
@@ -116,4 +124,10 @@ def build(
         if report.store_problem:
             typer.echo(f"warning: no persistent store written: {report.store_problem}", err=True)
         seconds = time.perf_counter() - start
+        if timings:
+            stages = [("read and assemble", read_seconds), *report.seconds.items()]
+            typer.echo(
+                "Seconds per stage\n" + columns([(name, f"{s:.2f}") for name, s in stages]),
+                err=True,
+            )
         typer.echo(f"Wrote {len(report.files)} files to {out}/ in {seconds:.2f} s")
