@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic.dataclasses import dataclass
 
 from kg.text import clean_text
 from kg.urls import normalise_url
@@ -201,8 +202,14 @@ class Person(Model):
     merged_by: tuple[str, ...] = ()
 
 
-class Authorship(Model):
-    """One author position on one paper (DBLP's "signature")."""
+@dataclass(frozen=True, slots=True, kw_only=True, config=ConfigDict(extra="forbid"))
+class Authorship:
+    """One author position on one paper (DBLP's "signature").
+
+    A validated dataclass with slots rather than a model: a large build holds one per
+    author of every paper (511,000 at 100,000 papers), and a model's ``__dict__`` and
+    fields-set took 490 bytes each against 72 here.
+    """
 
     paper_key: Key
     position: int = Field(ge=1)

@@ -16,7 +16,7 @@ from kg.ingest.identity import resolve_people
 from kg.ingest.markdown import ListDocument
 from kg.ingest.paper_fields import listing_of
 from kg.ingest.paper_identity import merge_papers
-from kg.ingest.registry import read_input
+from kg.ingest.registry import clear_reader_caches, read_input
 from kg.ingest.report import empty_list_problem
 from kg.model import Category, Diagnostic, KnowledgeBase, Paper, PaperList, SourceRef
 from kg.runtime.gc_pause import gc_paused
@@ -62,6 +62,7 @@ def build_knowledge_base(
         CurationError: curated data contradicts itself or the lists.
     """
     documents = [read_input(path, jobs=jobs) for path in lists]
+    clear_reader_caches()
     if strict:
         for doc in documents:
             if (problem := empty_list_problem(doc.report)) is not None:

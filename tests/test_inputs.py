@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -46,3 +47,38 @@ def test_utf8_text_is_read_with_universal_newlines(tmp_path: Path) -> None:
     path = tmp_path / "ok.yaml"
     path.write_bytes("a: \u00e9\r\nb: 2\r".encode())
     assert read_input_text(path, max_bytes=1024) == "a: \u00e9\nb: 2\n"
+
+
+def test_the_readers_caches_are_emptied_once_every_input_is_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import functools
+    import sys
+
+    import kg.pipeline
+    from kg.ingest.registry import clear_reader_caches, read_input
+
+    def caches() -> list[functools._lru_cache_wrapper[object]]:
+        return [
+            value
+            for name, module in list(sys.modules.items())
+            if name.startswith("kg.ingest.")
+            for value in vars(module).values()
+            if isinstance(value, functools._lru_cache_wrapper)
+        ]
+
+    read_input(Path("data/awesome-paper-list-synthetic-data.md"))
+    assert sum(1 for c in caches() if c.cache_info().currsize) >= 5  # the readers memoise
+    clear_reader_caches()
+    assert [c for c in caches() if c.cache_info().currsize] == []
+    # The pipeline clears them after reading its inputs, before anything else.
+    calls: list[str] = []
+
+    def reading(*args: Any, **kwargs: Any) -> Any:
+        calls.append("read")
+        return read_input(*args, **kwargs)
+
+    monkeypatch.setattr(kg.pipeline, "read_input", reading)
+    monkeypatch.setattr(kg.pipeline, "clear_reader_caches", lambda: calls.append("clear"))
+    kg.pipeline.build_knowledge_base([Path("data/awesome-paper-list-synthetic-data.md")] * 2)
+    assert calls == ["read", "read", "clear"]

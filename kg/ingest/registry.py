@@ -19,7 +19,7 @@ from kg.errors import IngestError
 if TYPE_CHECKING:
     from kg.ingest.markdown import ListDocument
 
-__all__ = ["FORMATS", "Format", "format_for", "read_input", "reader_for"]
+__all__ = ["FORMATS", "Format", "clear_reader_caches", "format_for", "read_input", "reader_for"]
 
 Reader = Callable[..., "ListDocument"]
 
@@ -91,3 +91,20 @@ def read_input(
         ParseError: the file is malformed (the message names file and line).
     """
     return reader_for(path, name=format)(path, jobs=jobs)
+
+
+def clear_reader_caches() -> None:
+    """Forget what the readers memoised (parsed names, dates, links, ...) once every input is read.
+
+    The readers keep bounded caches of their small parses (``functools.lru_cache``: a
+    list repeats its authors, venues and link shapes); they hold tens of MB after a
+    large list, for nothing once reading is done.
+    """
+    import functools
+    import sys
+
+    for name, module in list(sys.modules.items()):
+        if name.startswith("kg.ingest.") and module is not None:
+            for value in list(vars(module).values()):
+                if isinstance(value, functools._lru_cache_wrapper):
+                    value.cache_clear()
