@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from collections import Counter
 from pathlib import Path
 from types import ModuleType
@@ -15,19 +13,13 @@ from kg.ingest.identity import name_key
 from kg.ingest.venues import canonical_venue
 from kg.model import KnowledgeBase
 from kg.pipeline import build_knowledge_base
+from tests.bench_generator import generator
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def _load_generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "bench_generate", ROOT / "benchmarks" / "generate.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while decorating
-    spec.loader.exec_module(module)
-    return module
+    return generator()
 
 
 generate = _load_generator()

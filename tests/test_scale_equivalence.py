@@ -12,8 +12,6 @@ networkx's ElementTree writer; a property checks it writes the same text.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +30,7 @@ from kg.graph.rdf import XSD_INTEGER, Lit, Triple, iter_triples
 from kg.graph.store import from_rdflib, to_rdflib
 from kg.model import KnowledgeBase
 from kg.pipeline import build_knowledge_base
+from tests.bench_generator import generator
 
 ROOT = Path(__file__).resolve().parent.parent
 RDF_FORMATS = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld"}
@@ -41,13 +40,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
-    spec = importlib.util.spec_from_file_location(
-        "bench_generate", ROOT / "benchmarks" / "generate.py"
-    )
-    assert spec is not None and spec.loader is not None
-    generate = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = generate
-    spec.loader.exec_module(generate)
+    generate = generator()
     folder = tmp_path_factory.mktemp("scale")
     path = generate.write_corpus(generate.generate(300, seed=42), folder)
     return build_knowledge_base([path], curation=folder)

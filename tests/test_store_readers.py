@@ -9,9 +9,7 @@ where a build is read without parsing anything.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -30,21 +28,15 @@ from kg.model import KnowledgeBase
 from kg.pipeline import build_knowledge_base
 from kg.sparql.stats import stats_of_store
 from kg.stats import compute_stats
+from tests.bench_generator import generator
 
-from .conftest import CORPUS, DATA, DEFAULT_LIST, ROOT
+from .conftest import CORPUS, DATA, DEFAULT_LIST
 
 runner = CliRunner()
 
 
 def _generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "bench_generate", ROOT / "benchmarks" / "generate.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while decorating
-    spec.loader.exec_module(module)
-    return module
+    return generator()
 
 
 @pytest.fixture(scope="module")
