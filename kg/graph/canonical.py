@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import chain
 from typing import TYPE_CHECKING, cast, overload
 
 from kg.graph.rdf import RDF_TYPE, Lit, Triple
@@ -147,11 +148,10 @@ def canonical_triples(triples: Iterable[Triple]) -> CanonicalTriples:
 
     assert array("I").itemsize == 4, "array('I') must hold numpy's uint32"
 
-    ids: dict[Term, int] = {}
-    intern = ids.setdefault
-    flat = array("I", (intern(term, len(ids)) for triple in triples for term in triple))
+    ids = _Numbering()
+    flat = array("I", map(ids.__getitem__, chain.from_iterable(triples)))
     terms = list(ids)
-    del ids, intern
+    del ids
     codes = np.frombuffer(flat, dtype=np.uint32).reshape(-1, 3)
     # Ranks of the subject/object terms and, apart, of the predicates.
     used_as_predicate = np.zeros(len(terms), dtype=bool)
@@ -178,7 +178,9 @@ def canonical_triples(triples: Iterable[Triple]) -> CanonicalTriples:
     del codes, flat
     if packed is None:
         raise ValueError("too many distinct terms to sort in 64 bits")
-    packed = np.unique(packed)  # sorted, each triple once
+    packed.sort()
+    if len(packed) > 1:  # each triple once: drop a value equal to the one before it
+        packed = packed[np.concatenate(([True], packed[1:] != packed[:-1]))]
     s = (packed >> np.uint64(p_bits + o_bits)).astype(np.uint32)
     p = ((packed >> np.uint64(o_bits)) & np.uint64((1 << p_bits) - 1)).astype(np.uint32)
     o = (packed & np.uint64((1 << o_bits) - 1)).astype(np.uint32)
@@ -191,6 +193,18 @@ def canonical_triples(triples: Iterable[Triple]) -> CanonicalTriples:
         (_column(s), _column(p), _column(o)),
         array("I", bounds.astype(np.uint32).tobytes()),
     )
+
+
+class _Numbering(dict[Term, int]):
+    """Each distinct term's number, in order of first sight: ``numbering[term]``.
+
+    A lookup of a known term stays in C (``dict.__getitem__``); only a new term calls
+    back into Python. Most of the 21 million terms of 100,000 papers' triples repeat.
+    """
+
+    def __missing__(self, term: Term) -> int:
+        number = self[term] = len(self)
+        return number
 
 
 def _one_numpy_thread() -> None:
