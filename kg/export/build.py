@@ -168,12 +168,17 @@ def _graph_files(
         yield EXPORT_FILES["graphml"], piece
     for piece in _timed_pieces(report, "cyjs", cytoscape_pieces(tools)):
         yield EXPORT_FILES["cyjs"], piece
-    del tools  # a second copy of the graph: gone before the views are drawn
+    # networkx graphs hold a reference cycle (their cached node and edge views), and
+    # the collector is paused during a build: without clear() neither copy of the
+    # graph would be freed before the process ends.
+    tools.clear()  # a second copy of the graph: gone before the views are drawn
+    del tools
     if views:
         from kg.views import render_views
 
         rendered = _timed(report, "views", lambda: render_views(kb, graph, catalog=catalog))
         yield from sorted(rendered.items())
+    graph.clear()
 
 
 def _triples(
