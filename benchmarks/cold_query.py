@@ -208,6 +208,18 @@ def _before(rev: str, size: int, tmp: Path) -> tuple[Path, list[Any]]:
     return next((tmp / "cache" / "stores").glob("g-*")), queries
 
 
+def generated(size: int) -> Path:
+    """The folder of the generated list of ``size`` papers (made by generate.py if missing)."""
+    folder = ROOT / "benchmarks" / "out" / str(size)
+    if not (folder / "list.md").is_file():
+        subprocess.run(
+            [sys.executable, "benchmarks/generate.py", "--papers", str(size), "--out", str(folder)],
+            cwd=ROOT,
+            check=True,
+        )
+    return folder
+
+
 def measure(
     size: int,
     runs: int,
@@ -217,13 +229,7 @@ def measure(
     budget: float = 60.0,
     before: str | None = None,
 ) -> list[str]:
-    folder = ROOT / "benchmarks" / "out" / str(size)
-    if not (folder / "list.md").is_file():
-        subprocess.run(
-            [sys.executable, "benchmarks/generate.py", "--papers", str(size), "--out", str(folder)],
-            cwd=ROOT,
-            check=True,
-        )
+    folder = generated(size)
     out = folder / "exports"
     import re
 

@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from cold_query import KG, wall  # noqa: E402  (a sibling script, found through sys.path)
+from cold_query import KG, generated, wall  # noqa: E402  (a sibling script, found through sys.path)
 
 #: The commands as they were before the store: parse the lists, compute, print.
 _STATS_FROM_LISTS = """
@@ -62,13 +62,7 @@ def output(cmd: list[str], env: dict[str, str]) -> bytes:
 
 
 def measure(size: int, runs: int) -> list[str]:
-    folder = ROOT / "benchmarks" / "out" / str(size)
-    if not (folder / "list.md").is_file():
-        subprocess.run(
-            [sys.executable, "benchmarks/generate.py", "--papers", str(size), "--out", str(folder)],
-            cwd=ROOT,
-            check=True,
-        )
+    folder = generated(size)
     listed, curation = str(folder / "list.md"), str(folder)
     found = re.search(r"to: arxiv:(\S+)", (folder / "lineage.yaml").read_text(encoding="utf-8"))
     name = found.group(1) if found else "none"
