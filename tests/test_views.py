@@ -58,15 +58,21 @@ def default_views(default_kb: KnowledgeBase, default_graph: nx.MultiDiGraph) -> 
     return render_views(default_kb, default_graph)
 
 
+def _unvalidated_link(kind: LinkKind, url: str) -> Link:
+    """A Link made without validation (which would refuse ``url``)."""
+    link = object.__new__(Link)
+    for name, value in (("kind", kind), ("url", url), ("label", "x")):
+        object.__setattr__(link, name, value)
+    return link
+
+
 @pytest.fixture(scope="module")
 def hostile_kb() -> KnowledgeBase:
     kb = build_knowledge_base([HOSTILE])
     # Links that validation would never let in, to prove the page checks them too.
-    bad = Link.model_construct(kind=LinkKind.CODE, url="javascript:window.__pwned=99", label="x")
-    bad2 = Link.model_construct(
-        kind=LinkKind.PAPER_PAGE,
-        url=" data:text/html,<script>window.__pwned=98</script>",
-        label="x",
+    bad = _unvalidated_link(LinkKind.CODE, "javascript:window.__pwned=99")
+    bad2 = _unvalidated_link(
+        LinkKind.PAPER_PAGE, " data:text/html,<script>window.__pwned=98</script>"
     )
     first = kb.papers[0]
     patched = Paper.model_construct(**{**dict(first), "links": (*first.links, bad, bad2)})
