@@ -138,8 +138,8 @@ def canonical_triples(triples: Iterable[Triple]) -> CanonicalTriples:
 
     The order is ``sorted(set(triples), key=_order)``: each distinct term gets the rank
     of its place in that order (IRIs by text before literals by value and datatype;
-    ``rdf:type`` before the other predicates, by text), and the triples, as three ranks
-    packed in one integer, are sorted and deduplicated by NumPy.
+    ``rdf:type`` before the other predicates, by text), and the triples, as rows of three
+    ranks, are sorted and deduplicated by NumPy (:func:`_sorted_unique`).
     """
     if isinstance(triples, CanonicalTriples):
         return triples
@@ -172,19 +172,10 @@ def canonical_triples(triples: Iterable[Triple]) -> CanonicalTriples:
     )
     term_rank = _ranks(term_ids, len(terms))
     predicate_rank = _ranks(predicate_ids, len(terms))
-    o_bits = max(1, len(term_ids).bit_length())
-    p_bits = max(1, len(predicate_ids).bit_length())
-    packed = _packed(term_rank, predicate_rank, codes, p_bits=p_bits, o_bits=o_bits)
+    s, p, o = _sorted_unique(
+        term_rank[codes[:, 0]], predicate_rank[codes[:, 1]], term_rank[codes[:, 2]]
+    )
     del codes, flat
-    if packed is None:
-        raise ValueError("too many distinct terms to sort in 64 bits")
-    packed.sort()
-    if len(packed) > 1:  # each triple once: drop a value equal to the one before it
-        packed = packed[np.concatenate(([True], packed[1:] != packed[:-1]))]
-    s = (packed >> np.uint64(p_bits + o_bits)).astype(np.uint32)
-    p = ((packed >> np.uint64(o_bits)) & np.uint64((1 << p_bits) - 1)).astype(np.uint32)
-    o = (packed & np.uint64((1 << o_bits) - 1)).astype(np.uint32)
-    del packed
     starts = np.flatnonzero(np.diff(s)) + 1 if len(s) else np.zeros(0, dtype=np.int64)
     bounds = np.concatenate(([0], starts, [len(s)])) if len(s) else np.zeros(1, dtype=np.int64)
     return CanonicalTriples(
@@ -229,24 +220,41 @@ def _ranks(ordered_ids: list[int], size: int) -> npt.NDArray[np.uint64]:
     return rank
 
 
-def _packed(
-    term_rank: npt.NDArray[np.uint64],
-    predicate_rank: npt.NDArray[np.uint64],
-    codes: npt.NDArray[np.uint32],
-    *,
-    p_bits: int,
-    o_bits: int,
-) -> npt.NDArray[np.uint64] | None:
-    """Each triple as one integer ``s | p | o`` of ranks, or None if they need over 64 bits."""
+#: Bits of one packed triple (a NumPy ``uint64``); more distinct terms sort by lexsort.
+_PACKED_BITS = 64
+
+
+def _sorted_unique(
+    s: npt.NDArray[np.uint64], p: npt.NDArray[np.uint64], o: npt.NDArray[np.uint64]
+) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
+    """The rows ``(s, p, o)`` of ranks sorted, each once, as three ``uint32`` columns.
+
+    Each row packed in one integer when the three ranks fit in 64 bits (one sort of one
+    array: the usual case, up to about 100 million distinct terms), else sorted by
+    ``np.lexsort`` on the three columns.
+    """
     import numpy as np
 
-    s_bits = o_bits  # subjects and objects share one ranking
-    if s_bits + p_bits + o_bits > 64:
-        return None
-    packed = term_rank[codes[:, 0]] << np.uint64(p_bits + o_bits)
-    packed |= predicate_rank[codes[:, 1]] << np.uint64(o_bits)
-    packed |= term_rank[codes[:, 2]]
-    return packed
+    bits = [max(1, int(column.max(initial=0)).bit_length()) for column in (s, p, o)]
+    if sum(bits) <= _PACKED_BITS:
+        o_shift, p_shift = np.uint64(0), np.uint64(bits[2])
+        s_shift = np.uint64(bits[1] + bits[2])
+        packed = (s << s_shift) | (p << p_shift) | o
+        packed.sort()
+        if len(packed) > 1:  # each triple once: drop a value equal to the one before it
+            packed = packed[np.concatenate(([True], packed[1:] != packed[:-1]))]
+        mask_p, mask_o = np.uint64((1 << bits[1]) - 1), np.uint64((1 << bits[2]) - 1)
+        return (
+            (packed >> s_shift).astype(np.uint32),
+            ((packed >> p_shift) & mask_p).astype(np.uint32),
+            ((packed >> o_shift) & mask_o).astype(np.uint32),
+        )
+    order = np.lexsort((o, p, s))  # the last key sorts first
+    s, p, o = s[order], p[order], o[order]
+    if len(s) > 1:
+        keep = np.concatenate(([True], (s[1:] != s[:-1]) | (p[1:] != p[:-1]) | (o[1:] != o[:-1])))
+        s, p, o = s[keep], p[keep], o[keep]
+    return s.astype(np.uint32), p.astype(np.uint32), o.astype(np.uint32)
 
 
 def _column(values: npt.NDArray[np.uint32]) -> array[int]:
