@@ -74,8 +74,8 @@ class SourceRef:
     """Where a record came from, for messages that name file and line.
 
     A validated slots dataclass, as the other values a large build holds by the hundred
-    thousand (:class:`Link`, :class:`Person`, :class:`Authorship`): a fifth of a model's
-    memory.
+    thousand (:class:`Link`, :class:`Person`, :class:`Authorship`): no ``__dict__`` and no
+    fields set per object (72 bytes for an :class:`Authorship` against 490 as a model).
     """
 
     file: str

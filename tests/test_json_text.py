@@ -126,7 +126,7 @@ def test_a_list_in_pieces_is_the_list_as_json_dumps_nests_it(
             per_piece=per_piece,
         )
     )
-    assert len(pieces) >= min(1, len(items) // per_piece)
+    assert len(pieces) == len(items) // per_piece + 1  # a piece per per_piece items, then the last
     head = "".join("{" + "\n" + " " * (indent * (d + 1)) + '"k": ' for d in range(depth))
     tail = "".join("\n" + " " * (indent * d) + "}" for d in reversed(range(depth)))
     assert head + "".join(pieces) + tail == whole

@@ -118,7 +118,7 @@ def cytoscape_pieces(tools: nx.MultiDiGraph) -> Iterator[bytes]:
     The text is ``json.dumps(document, ensure_ascii=False, sort_keys=True, indent=1)``
     of the document above, written around its two long lists, whose elements are made
     and written a few thousand at a time: at 100,000 papers the file is about 0.3 GB,
-    and the elements, the text and the bytes, made whole, took four times that.
+    and made whole, the elements, the text and the bytes were each in memory at once.
     """
     # The document's keys in sorted order: data, elements (edges, nodes), then the rest.
     yield b'{\n "data": {\n  "name": "LineageKG"\n },\n "elements": {\n  "edges": '

@@ -185,7 +185,7 @@ def _generate(graph: nx.MultiDiGraph, *, scoped_keys: bool = False) -> str | Non
 
 
 #: Lines of elements per piece of the file: big enough to write in few calls, small
-#: enough that no piece is large (the whole file is 1.2 GB of text at 100,000 papers).
+#: enough that no piece is large (the whole file is 370 MB of text at 100,000 papers).
 _PIECE_LINES = 50_000
 
 
@@ -319,7 +319,7 @@ def graphml_pieces(graph: nx.MultiDiGraph, *, scoped_keys: bool = False) -> Iter
 
     Writes ``graph`` as it is; ``scoped_keys`` names the keys ``node.NAME``/``edge.NAME``
     as :func:`to_graphml` does for a :func:`~kg.export.graph_tools.for_tools` graph. At
-    100,000 papers the file is about 1.2 GB: made whole, its lines, the joined text and
+    100,000 papers the file is about 370 MB: made whole, its lines, the joined text and
     the bytes were each in memory at once.
 
     Raises:

@@ -7,7 +7,7 @@ and the networkx projection (:mod:`kg.graph.nx_convert`) read the same
 ``kg.export``.
 
 The triples are held as three columns of integers into tables of the distinct terms,
-not as one Python tuple each: at 100,000 papers the 7 million tuples took about 0.5 GB,
+not as one Python tuple each: at 100,000 papers 7.2 million tuples of 64 bytes took 0.5 GB,
 and each process of a build soon had a copy of it (reading a tuple writes its reference
 count, so the pages of every tuple read are copied after a fork). Columns of integers
 are never written by their readers, and are sorted by NumPy.
@@ -190,7 +190,7 @@ class _Numbering(dict[Term, int]):
     """Each distinct term's number, in order of first sight: ``numbering[term]``.
 
     A lookup of a known term stays in C (``dict.__getitem__``); only a new term calls
-    back into Python. Most of the 21 million terms of 100,000 papers' triples repeat.
+    back into Python: 100,000 papers' triples name 21.6 million terms, 2.3 million distinct.
     """
 
     def __missing__(self, term: Term) -> int:
