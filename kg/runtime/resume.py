@@ -1,0 +1,42 @@
+"""The second link of a :class:`~kg.runtime.workers.Chain`, in a child started afresh.
+
+A forked child that has done its first link replaces itself by a new Python
+(:func:`kg.runtime.workers._resume_afresh`), which comes here with two file
+descriptors: an unnamed file holding the child's ``sys.path`` then ``(then, value)``
+pickled, and the pipe its parent reads. The answer on the pipe is what any forked child
+sends (``("ok", result)`` or ``("error", exception)``, pickled), so the parent cannot
+tell the difference, except in the memory the child holds.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+from typing import Any
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the pickled ``then(value)`` and answer on the pipe; never returns."""
+    from kg.runtime.workers import _pickled_error
+
+    args = sys.argv[2:] if argv is None else argv
+    payload_fd, write_fd = int(args[0]), int(args[1])
+    code = 0
+    try:
+        with os.fdopen(payload_fd, "rb") as payload:
+            sys.path[:] = pickle.load(payload)  # noqa: S301 - written by our own parent
+            then, value = pickle.load(payload)  # noqa: S301
+        try:
+            result: Any = ("ok", then(value))
+            answer = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException as err:  # noqa: BLE001 - everything is reported to the parent
+            answer = _pickled_error(err)
+        with os.fdopen(write_fd, "wb") as pipe:
+            pipe.write(answer)
+    except BaseException:  # noqa: BLE001 - the parent sees the exit code
+        code = 1
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
