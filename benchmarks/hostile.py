@@ -18,6 +18,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import subprocess
@@ -73,7 +74,7 @@ def _build_one(authors: int, out: str, jobs: int) -> None:
         source = Path(tmp) / "hostile.md"
         source.write_text(many_authors_list(2), encoding="utf-8")
         document = read_markdown(source)
-    big = document.papers[0].model_copy(update={"authors": tuple(_name(i) for i in range(authors))})
+    big = dataclasses.replace(document.papers[0], authors=tuple(_name(i) for i in range(authors)))
     document = document.model_copy(update={"papers": (big, *document.papers[1:])})
     kb = assemble([document], Curation())
     assert len(kb.persons) >= authors, len(kb.persons)

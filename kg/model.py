@@ -1,14 +1,17 @@
-"""The validated data of a knowledge base: plain pydantic models, no I/O, no RDF.
+"""The validated data of a knowledge base: pydantic models and dataclasses, no I/O, no RDF.
 
 Parsers and the curation loader validate at the boundary and produce these; everything
 downstream (identity resolution, RDF, views) trusts them. Every model is frozen and
 forbids unknown fields, so a typo in curated data is an error, not a silent default.
+What a large build holds by the hundred thousand (papers, listings, authorships...) is a
+validated slots dataclass rather than a model, for memory; :func:`evolve` changes one.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from pydantic.dataclasses import dataclass
@@ -40,7 +43,10 @@ __all__ = [
     "SourceRef",
     "WorkRef",
     "YearSource",
+    "evolve",
 ]
+
+R = TypeVar("R")
 
 CleanStr = Annotated[str, AfterValidator(clean_text)]
 NonEmptyStr = Annotated[CleanStr, Field(min_length=1)]
@@ -124,11 +130,13 @@ class YearSource(StrEnum):
     ARXIV_ID = "arxiv-id"
 
 
-class Listing(Model):
+@dataclass(frozen=True, slots=True, kw_only=True, config=ConfigDict(extra="forbid"))
+class Listing:
     """One paper's entry in one input (a list, a .bib or CSL file), as that input wrote it.
 
     A paper several inputs name has one listing per input: membership, categories and the
     year, venue and authors each input gives stay visible after the paper nodes merge.
+    A slots dataclass, as :class:`Paper`.
     """
 
     list_key: Key
@@ -141,12 +149,17 @@ class Listing(Model):
     authors: tuple[NonEmptyStr, ...] = ()
 
 
-class Paper(Model):
+@dataclass(frozen=True, slots=True, kw_only=True, config=ConfigDict(extra="forbid"))
+class Paper:
     """One paper entry of a list, with everything the list says about it.
 
     Many real lists state no year or no venue for an entry: both are optional. When the
     list gives no year, a reader may take year and month from a new-style arXiv id
     (``2308.09583`` -> 2023-08) and says so in ``year_source``.
+
+    A validated slots dataclass, as :class:`Authorship`: a build of 100,000 papers holds
+    each paper and its listings through every stage, and a model's ``__dict__`` and
+    fields set took about 2 KB per paper. Change one with :func:`evolve`.
     """
 
     key: Key
@@ -179,6 +192,30 @@ class Paper(Model):
         if self.venue is None and (self.venue_as_written or self.track or self.presentation):
             raise ValueError("a venue as written, track or presentation needs a venue")
         return self
+
+
+def evolve(record: R, **changes: Any) -> R:
+    """``record`` with some fields changed, not validated again (as ``model_copy`` of a model).
+
+    For the slots dataclasses above (:class:`Paper`, :class:`Listing`...), whose
+    ``dataclasses.replace`` would validate every field again: callers change fields to
+    values that were validated already (another paper's, a merge of both).
+
+    >>> link = Link(kind=LinkKind.CODE, url="https://github.com/a/b")
+    >>> evolve(link, label="code").label
+    'code'
+    >>> evolve(link, colour="red")
+    Traceback (most recent call last):
+    TypeError: Link has no field 'colour'
+    """
+    names = [field.name for field in dataclasses.fields(record)]  # type: ignore[arg-type]
+    for name in changes:
+        if name not in names:
+            raise TypeError(f"{type(record).__name__} has no field {name!r}")
+    new = object.__new__(type(record))
+    for name in names:
+        object.__setattr__(new, name, changes[name] if name in changes else getattr(record, name))
+    return new
 
 
 class Category(Model):

@@ -18,7 +18,7 @@ from kg.ingest.paper_fields import listing_of
 from kg.ingest.paper_identity import merge_papers
 from kg.ingest.registry import clear_reader_caches, read_input
 from kg.ingest.report import empty_list_problem
-from kg.model import Category, Diagnostic, KnowledgeBase, Paper, PaperList, SourceRef
+from kg.model import Category, Diagnostic, KnowledgeBase, Paper, PaperList, SourceRef, evolve
 from kg.runtime.gc_pause import gc_paused
 
 __all__ = ["DEFAULT_DATA", "build_knowledge_base", "default_lists"]
@@ -152,10 +152,10 @@ def assemble(
         for paper in doc.papers:
             if any(label in canonical for label in paper.categories):
                 labels = tuple(dict.fromkeys(canonical.get(c, c) for c in paper.categories))
-                paper = paper.model_copy(update={"categories": labels})
+                paper = evolve(paper, categories=labels)
             if not paper.listings:
                 text = entry_text(paper.source) if entry_text is not None else ""
-                paper = paper.model_copy(update={"listings": (listing_of(paper, text),)})
+                paper = evolve(paper, listings=(listing_of(paper, text),))
             entries.append(paper)
     outcome = merge_papers(entries, curation.papers)
     diagnostics.extend(outcome.diagnostics)

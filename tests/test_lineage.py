@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from pathlib import Path
@@ -350,7 +351,7 @@ NODE = re.compile(r'^  (w_[A-Za-z0-9_]+)(\["[^"]*"\]|\(\["[^"]*"\]\))$')
 
 def mermaid_labels(kb: KnowledgeBase, title: str) -> list[str]:
     papers = tuple(
-        p.model_copy(update={"title": title}) if p.key == "gamma-third-paper" else p
+        dataclasses.replace(p, title=title) if p.key == "gamma-third-paper" else p
         for p in kb.papers
     )
     text = to_mermaid(

@@ -8,6 +8,7 @@ holds.
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import tracemalloc
 from pathlib import Path
@@ -35,7 +36,7 @@ def _kb(tmp_path: Path, authors: int) -> KnowledgeBase:
     source = tmp_path / "list.md"
     source.write_text(many_authors_list(2), encoding="utf-8")
     document = read_markdown(source)
-    big = document.papers[0].model_copy(update={"authors": tuple(_name(i) for i in range(authors))})
+    big = dataclasses.replace(document.papers[0], authors=tuple(_name(i) for i in range(authors)))
     document = document.model_copy(update={"papers": (big, *document.papers[1:])})
     return assemble([document], Curation())
 

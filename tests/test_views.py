@@ -20,7 +20,7 @@ from kg.cli import app
 from kg.errors import FocusError
 from kg.graph.nx_convert import to_networkx
 from kg.graph.rdf import iter_triples
-from kg.model import KnowledgeBase, Link, LinkKind, Paper
+from kg.model import KnowledgeBase, Link, LinkKind, Paper, evolve
 from kg.pipeline import build_knowledge_base
 from kg.views import VIEW_FILES, render_ego, render_views
 from kg.views.catalog import LINEAGE_RELATIONS, Catalog, short_label
@@ -75,7 +75,7 @@ def hostile_kb() -> KnowledgeBase:
         LinkKind.PAPER_PAGE, " data:text/html,<script>window.__pwned=98</script>"
     )
     first = kb.papers[0]
-    patched = Paper.model_construct(**{**dict(first), "links": (*first.links, bad, bad2)})
+    patched = evolve(first, links=(*first.links, bad, bad2))
     return kb.model_copy(update={"papers": (patched, *kb.papers[1:])})
 
 

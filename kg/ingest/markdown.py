@@ -35,7 +35,17 @@ from kg.ingest.files import read_input_text
 from kg.ingest.md_blocks import collect
 from kg.ingest.pieces import Candidate
 from kg.ingest.sections import keep_used, read_sections
-from kg.model import Category, Diagnostic, ListReport, Model, Paper, PaperList, Skip, SourceRef
+from kg.model import (
+    Category,
+    Diagnostic,
+    ListReport,
+    Model,
+    Paper,
+    PaperList,
+    Skip,
+    SourceRef,
+    evolve,
+)
 from kg.runtime.workers import available_jobs, run_concurrently
 from kg.text import clean_text, slugify
 
@@ -265,4 +275,4 @@ def _merge(first: Paper, second: Paper) -> Paper:
     categories = tuple(dict.fromkeys(first.categories + second.categories))
     seen = {link.url for link in first.links}
     links = first.links + tuple(link for link in second.links if link.url not in seen)
-    return first.model_copy(update={"categories": categories, "links": links})
+    return evolve(first, categories=categories, links=links)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from kg.model import Diagnostic, Listing, Paper, YearSource
+from kg.model import Diagnostic, Listing, Paper, YearSource, evolve
 from kg.text import clean_text, fold
 
 __all__ = ["combine", "listing_of"]
@@ -28,7 +28,7 @@ def listing_of(paper: Paper, entry_text: str = "") -> Listing:
     text = clean_text(entry_text, collapse_space=False).strip()
     if len(text) > MAX_ENTRY_TEXT:
         text = text[: MAX_ENTRY_TEXT - 3] + "..."
-    return Listing.model_construct(
+    return Listing(
         list_key=paper.list_key,
         source_file=paper.source.file,
         line=paper.source.line,
@@ -68,9 +68,7 @@ def combine(entries: Sequence[Paper]) -> tuple[Paper, list[Diagnostic]]:
     """One paper from its entries (in input order), and warnings where they disagree."""
     if len(entries) == 1:
         only = entries[0]
-        return only if only.listings else only.model_copy(
-            update={"listings": (listing_of(only),)}
-        ), []
+        return only if only.listings else evolve(only, listings=(listing_of(only),)), []
     ranked = rank(entries)
     winner = ranked[0]
     update: dict[str, object] = {}
@@ -106,7 +104,7 @@ def combine(entries: Sequence[Paper]) -> tuple[Paper, list[Diagnostic]]:
     update["listings"] = tuple(
         listing for p in entries for listing in (p.listings or (listing_of(p),))
     )
-    merged = winner.model_copy(update=update)
+    merged = evolve(winner, **update)
     return merged, _conflicts(merged, entries)
 
 

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 
 from kg.errors import CurationError
 from kg.ingest.paper_fields import combine
-from kg.model import Diagnostic, Paper, PaperMerge, SourceRef, YearSource
+from kg.model import Diagnostic, Paper, PaperMerge, SourceRef, YearSource, evolve
 from kg.text import fold
 
 __all__ = ["MergeOutcome", "PaperRules", "merge_papers", "normalised_title"]
@@ -330,6 +330,6 @@ def _unique_keys(
             while new in taken:
                 new += "x"
             taken.add(new)
-            papers[root] = papers[root].model_copy(update={"key": new})
+            papers[root] = evolve(papers[root], key=new)
             message = f"{papers[root].title!r} is another paper than {key!r}; its key is {new!r}"
             diagnostics.append(Diagnostic(source=papers[root].source, message=message))
