@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import operator
 import os
 import pickle
 import subprocess
@@ -16,7 +15,7 @@ import pytest
 
 from kg.errors import CurationError, ExportError, KgError, ParseError, WorkerError
 from kg.export.build import build_exports, export_file_names
-from kg.runtime.workers import Chain, available_jobs, last_task_here, run_concurrently
+from kg.runtime.workers import Afresh, available_jobs, last_task_here, run_concurrently
 
 # Where fork exists and is safe, these tests must see it work (a thread left running by
 # an earlier test would turn parallelism off, and fail them rather than skip them).
@@ -102,111 +101,130 @@ def test_a_kg_error_in_a_task_is_raised_here_as_itself(jobs):
     assert (caught.value.source, caught.value.line, caught.value.column) == ("list.md", 12, 3)
 
 
-def test_a_chain_hands_its_first_result_to_its_second_link():
+def test_an_afresh_task_gives_the_same_result_wherever_it_runs():
     tasks = [
         lambda: 1,
-        Chain(functools.partial(int, "20"), functools.partial(operator.add, 1)),
-        Chain(functools.partial(str, "a"), str.upper),
+        Afresh(functools.partial(int, "20")),
+        Afresh(functools.partial(str.upper, "a")),
     ]
-    assert run_concurrently(tasks, jobs=1) == [1, 21, "A"]
-    assert run_concurrently(tasks, jobs=2) == [1, 21, "A"]
-    assert run_concurrently(tasks[::-1], jobs=2) == ["A", 21, 1]  # a chain run here
+    assert run_concurrently(tasks, jobs=1) == [1, 20, "A"]
+    assert run_concurrently(tasks, jobs=2) == [1, 20, "A"]
+    assert run_concurrently(tasks[::-1], jobs=2) == ["A", 20, 1]  # the first runs here
 
 
-# The links below run in a child re-executed afresh: module-level, so that they pickle.
+# Run afresh, a task is unpickled in a new interpreter: these are module-level.
 _BALLAST: list[bytearray] = []
 
 
-def _first_link_holding(megabytes: int) -> int:
-    _BALLAST.append(bytearray(b"x" * (megabytes << 20)))  # touched: resident in this process
-    return os.getpid()
+def _hold(megabytes: int) -> None:
+    """Make this process hold ``megabytes`` more, all resident (written to)."""
+    _BALLAST.append(bytearray(b"x" * (megabytes << 20)))
 
 
-def _second_link(first_pid: int) -> dict[str, object]:
+def _me(payload: bytes) -> dict[str, object]:
     status = Path("/proc/self/status").read_text()
     rss_kib = int(
         next(line for line in status.splitlines() if line.startswith("VmRSS:")).split()[1]
     )
     return {
-        "same pid": first_pid == os.getpid(),
+        "pid": os.getpid(),
+        "parent": os.getppid(),
         "ballast": len(_BALLAST),
         "rss MiB": rss_kib >> 10,
+        "payload": len(payload),
     }
 
 
-def _fail_link(_: object) -> None:
-    raise ExportError("the second link failed")
+def _fail(message: str) -> None:
+    raise ExportError(message)
 
 
 @needs_fork
-def test_a_chains_second_link_runs_in_the_same_child_started_afresh():
-    [second] = run_concurrently(
-        [lambda: 0, Chain(functools.partial(_first_link_holding, 400), _second_link)], jobs=2
-    )[1:]
-    assert second["same pid"]  # the parent collects it as the child it forked
-    assert second["ballast"] == 0  # a new interpreter: nothing of the first link's heap
-    assert second["rss MiB"] < 200, second  # the first link's 400 MiB were given back
+def test_an_afresh_task_runs_in_a_new_interpreter_without_this_ones_memory():
+    _hold(400)
+    try:
+        here, child = run_concurrently(
+            [os.getpid, Afresh(functools.partial(_me, b"y" * 1000))], jobs=2
+        )
+    finally:
+        _BALLAST.clear()
+    assert child["parent"] == here and child["pid"] != here  # forked from here
+    assert child["ballast"] == 0  # a new interpreter: nothing of this heap
+    assert child["rss MiB"] < 200, child  # not this process's 400 MiB and more
+    assert child["payload"] == 1000  # its arguments came along
 
 
 @needs_fork
-def test_a_second_link_that_cannot_be_pickled_runs_in_the_child_as_it_is():
+def test_a_task_that_cannot_be_pickled_runs_in_the_forked_child_as_it_is():
     held = [1, 2, 3]
-    chain = Chain(functools.partial(_first_link_holding, 1), lambda pid: (pid, held))
-    here, (pid, value) = run_concurrently([os.getpid, chain], jobs=2)
+    here, (pid, value) = run_concurrently([os.getpid, Afresh(lambda: (os.getpid(), held))], jobs=2)
     assert pid != here and value == [1, 2, 3]
 
 
 @needs_fork
-def test_an_error_in_a_chains_second_link_is_raised_here_and_stops_the_rest():
-    with pytest.raises(ExportError, match="the second link failed"):
-        run_concurrently([lambda: 1, Chain(functools.partial(int, "1"), _fail_link)], jobs=2)
-    with pytest.raises(ChildProcessError):  # every child was reaped
+def test_an_error_in_an_afresh_task_is_raised_here_and_every_child_is_reaped():
+    with pytest.raises(ExportError, match="afresh and failed"):
+        run_concurrently([lambda: 1, Afresh(functools.partial(_fail, "afresh and failed"))], jobs=2)
+    with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)
 
 
 @needs_fork
-def test_a_large_result_of_a_second_link_comes_back_whole():
-    big = functools.partial(bytes, 10_240_000)  # far past a pipe's buffer, both ways
-    assert run_concurrently([lambda: 1, Chain(big, bytes.upper)], jobs=2) == [1, bytes(10_240_000)]
+def test_a_large_result_of_an_afresh_task_comes_back_whole():
+    big = Afresh(functools.partial(bytes, 10_240_000))  # far past a pipe's buffer
+    assert run_concurrently([lambda: 1, big], jobs=2) == [1, bytes(10_240_000)]
 
 
-_KILLED_PARENT_OF_A_CHAIN = """
-import os, sys, time
+@needs_fork
+def test_an_afresh_task_keeps_the_descriptors_it_is_given(tmp_path: Path):
+    fd = os.open(tmp_path / "out", os.O_WRONLY | os.O_CREAT)
+    try:
+        write = Afresh(functools.partial(os.write, fd, b"written afresh"), pass_fds=(fd,))
+        assert run_concurrently([lambda: 0, write], jobs=2) == [0, 14]
+        assert not os.get_inheritable(fd)  # here, as it was
+    finally:
+        os.close(fd)
+    assert (tmp_path / "out").read_bytes() == b"written afresh"
+
+
+_KILLED_PARENT = """
+import functools, os, sys, time
 sys.path.insert(0, {tests!r})
-from kg.runtime.workers import Chain, run_concurrently
+from kg.runtime.workers import Afresh, run_concurrently
 import test_workers
 def parent_dies():
     while not os.path.exists({pid_file!r}):
         time.sleep(0.05)
     time.sleep(0.5)
     os.kill(os.getpid(), 9)
-run_concurrently([parent_dies, Chain(os.getpid, test_workers._linger)], jobs=2)
+run_concurrently([parent_dies, Afresh(functools.partial(test_workers._linger, {pid_file!r}))], jobs=2)
 """
 
 
-def _linger(_: int) -> None:
-    Path(os.environ["KG_TEST_PID_FILE"]).write_text(str(os.getpid()))
+def _linger(pid_file: str) -> None:
+    Path(pid_file).write_text(str(os.getpid()))
     time.sleep(60)
 
 
 @needs_fork
-def test_a_second_link_dies_with_the_parent(tmp_path: Path):
-    pid_file = tmp_path / "second.pid"
-    code = _KILLED_PARENT_OF_A_CHAIN.format(
-        tests=str(Path(__file__).parent), pid_file=str(pid_file)
-    )
-    env = {**os.environ, "KG_TEST_PID_FILE": str(pid_file)}
-    run = subprocess.run([sys.executable, "-c", code], env=env, timeout=120, check=False)
+def test_an_afresh_task_dies_with_the_parent(tmp_path: Path):
+    pid_file = tmp_path / "afresh.pid"
+    code = _KILLED_PARENT.format(tests=str(Path(__file__).parent), pid_file=str(pid_file))
+    run = subprocess.run([sys.executable, "-c", code], timeout=120, check=False)
     assert run.returncode == -9
-    second = int(pid_file.read_text())
+    child = int(pid_file.read_text())
     deadline = time.monotonic() + 10
-    while Path(f"/proc/{second}").exists() and time.monotonic() < deadline:
-        state = Path(f"/proc/{second}/stat").read_text().rsplit(")", 1)[1].split()[0]
-        if state in ("Z", "X"):
-            break
+    while _alive(child) and time.monotonic() < deadline:
         time.sleep(0.05)
-    else:
-        assert not Path(f"/proc/{second}").exists(), "the second link outlived its killed parent"
+    assert not _alive(child), "the afresh task outlived its killed parent"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")
 
 
 @needs_fork

@@ -1,9 +1,8 @@
-"""The second link of a :class:`~kg.runtime.workers.Chain`, in a child started afresh.
+"""An :class:`~kg.runtime.workers.Afresh` task, in a child re-executed as a new interpreter.
 
-A forked child that has done its first link replaces itself by a new Python
-(:func:`kg.runtime.workers._resume_afresh`), which comes here with two file
-descriptors: an unnamed file holding the child's ``sys.path`` then ``(then, value)``
-pickled, and the pipe its parent reads. The answer on the pipe is what any forked child
+A forked child replaces itself by a new Python (:func:`kg.runtime.workers._resume_afresh`),
+which comes here with two file descriptors: an unnamed file holding the child's
+``sys.path`` then the task, pickled, and the pipe its parent reads. The answer on the pipe is what any forked child
 sends (``("ok", result)`` or ``("error", exception)``, pickled), so the parent cannot
 tell the difference, except in the memory the child holds.
 """
@@ -17,7 +16,7 @@ from typing import Any
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run the pickled ``then(value)`` and answer on the pipe; never returns."""
+    """Run the pickled task and answer on the pipe; never returns."""
     from kg.runtime.workers import _pickled_error
 
     args = sys.argv[2:] if argv is None else argv
@@ -26,9 +25,9 @@ def main(argv: list[str] | None = None) -> None:
     try:
         with os.fdopen(payload_fd, "rb") as payload:
             sys.path[:] = pickle.load(payload)  # noqa: S301 - written by our own parent
-            then, value = pickle.load(payload)  # noqa: S301
+            task = pickle.load(payload)  # noqa: S301
         try:
-            result: Any = ("ok", then(value))
+            result: Any = ("ok", task())
             answer = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
         except BaseException as err:  # noqa: BLE001 - everything is reported to the parent
             answer = _pickled_error(err)

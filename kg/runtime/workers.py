@@ -37,35 +37,33 @@ from typing import Any, Generic, TypeVar
 
 from kg.errors import KgError, WorkerError
 
-__all__ = ["Chain", "available_jobs", "last_task_here", "run_concurrently"]
+__all__ = ["Afresh", "available_jobs", "last_task_here", "run_concurrently"]
 
 T = TypeVar("T")
-U = TypeVar("U")
 
 
 @dataclass(frozen=True)
-class Chain(Generic[T, U]):
-    """A task in two links: ``first()``, then ``then(its result)`` in a fresh interpreter.
+class Afresh(Generic[T]):
+    """A task for a new interpreter: forked, then re-executed with only what ``task`` holds.
 
-    Why: a forked child's memory (its copies of the parent's pages, what it allocated)
-    is given back only when it exits. When the rest of a child's work needs none of it
-    (the store's bulk load of the N-Triples file the RDF exports just wrote), the child
-    re-executes itself (``execve`` of this Python, keeping its pid, its pipe to the
-    parent and ``pass_fds``) and runs ``then`` there: at 100,000 papers, a process of
-    about 0.1 GiB instead of one holding 0.9. ``then`` and the result of ``first`` must
-    therefore pickle (a module-level function, or a :func:`functools.partial` of one).
-    Where the chain runs in this process (the first task, or one job), ``then`` simply
-    follows ``first`` here.
+    Why: a forked child copies every page of the parent it writes to, and a Python
+    process writes to most pages it reads (reference counts) or allocates into (the
+    holes of the parent's heap). A task that needs little of the parent (the RDF exports
+    need the triples, not the knowledge base) runs instead in a fresh interpreter: the
+    child pickles ``task`` into an unnamed file and re-executes itself (``execve`` of
+    this Python, keeping its pid, its pipe to the parent and ``pass_fds``). At 100,000
+    papers that process holds 0.3 GiB instead of 0.9. ``task`` must therefore pickle
+    (a :func:`functools.partial` of a module-level function, with picklable arguments).
+    Where it runs in this process (the first task, or one job), it simply runs here.
     """
 
-    first: Callable[[], T]
-    then: Callable[[T], U]
-    #: File descriptors ``then`` uses, kept open across the ``execve``.
+    task: Callable[[], T]
+    #: File descriptors ``task`` uses, kept open across the ``execve``.
     pass_fds: tuple[int, ...] = ()
 
-    def __call__(self) -> U:
-        """Both links here, one after the other."""
-        return self.then(self.first())
+    def __call__(self) -> T:
+        """The task, here."""
+        return self.task()
 
 
 #: Environment variable that caps the processes a build uses (``1``: no child processes).
@@ -160,14 +158,14 @@ def last_task_here() -> bool:
 
 
 def run_concurrently(
-    tasks: Sequence[Callable[[], T] | Chain[Any, T]], *, jobs: int | None = None
+    tasks: Sequence[Callable[[], T] | Afresh[T]], *, jobs: int | None = None
 ) -> list[T]:
     """Run ``tasks`` and return their results in order, forking when it is worth it and safe.
 
     The first task runs in this process while the others run in forked children (at most
     ``jobs - 1`` of them at once, so ``jobs`` processes in all); with one job every task
-    runs here in turn. A :class:`Chain` run in a child runs its second link in the
-    child re-executed afresh. A task's exception is raised here: a :class:`KgError` as itself
+    runs here in turn. An :class:`Afresh` task run in a child runs in that child
+    re-executed afresh. A task's exception is raised here: a :class:`KgError` as itself
     when it can be pickled, anything else as a :class:`WorkerError` naming it.
 
     Tasks run in a child must not rely on side effects in this process (they happen in
@@ -214,7 +212,7 @@ def run_concurrently(
     return results  # type: ignore[return-value]
 
 
-def _fork(task: Callable[[], T] | Chain[Any, T]) -> tuple[int, int]:
+def _fork(task: Callable[[], T] | Afresh[T]) -> tuple[int, int]:
     """Start ``task`` in a child; return its pid and the pipe its pickled result comes on."""
     read_fd, write_fd = os.pipe()
     sys.stdout.flush()
@@ -229,12 +227,9 @@ def _fork(task: Callable[[], T] | Chain[Any, T]) -> tuple[int, int]:
             _die_with(parent)
             os.close(read_fd)
             try:
-                if isinstance(task, Chain):
-                    first = task.first()
-                    _resume_afresh(task.then, first, write_fd, task.pass_fds)
-                    value = task.then(first)  # only where this process could not re-execute
-                else:
-                    value = task()
+                if isinstance(task, Afresh):
+                    _resume_afresh(task.task, write_fd, task.pass_fds)
+                value = task()  # where it could not re-execute, the task runs here
                 payload = pickle.dumps(("ok", value), protocol=pickle.HIGHEST_PROTOCOL)
             except BaseException as err:  # noqa: BLE001 - everything is reported to the parent
                 payload = _pickled_error(err)
@@ -253,28 +248,23 @@ def _fork(task: Callable[[], T] | Chain[Any, T]) -> tuple[int, int]:
 _RESUME = "import sys; sys.path.insert(0, sys.argv[1]); from kg.runtime.resume import main; main()"
 
 
-def _resume_afresh(
-    then: Callable[[Any], Any], value: Any, write_fd: int, pass_fds: tuple[int, ...]
-) -> None:
-    """Replace this child by a new Python that runs ``then(value)`` and answers on ``write_fd``.
+def _resume_afresh(task: Callable[[], Any], write_fd: int, pass_fds: tuple[int, ...]) -> None:
+    """Replace this child by a new Python that runs ``task`` and answers on ``write_fd``.
 
-    Returns only if that cannot be done (``then`` or ``value`` does not pickle, or
-    ``execve`` fails); the caller then runs ``then`` here. The new process keeps this
-    pid, so the parent collects it as any child, and the kernel's promise to kill it with
-    the parent (``PR_SET_PDEATHSIG`` survives ``execve``). ``then`` and ``value`` travel
-    in an unnamed temporary file, with this process's ``sys.path`` (``then`` is
-    unpickled only once it is set).
+    Returns only if that cannot be done (``task`` does not pickle, or ``execve`` fails);
+    the caller then runs ``task`` here. The new process keeps this pid, so the parent
+    collects it as any child, and the kernel's promise to kill it with the parent
+    (``PR_SET_PDEATHSIG`` survives ``execve``). ``task`` travels in an unnamed temporary
+    file, after this process's ``sys.path`` (set before ``task`` is unpickled).
     """
-    try:
-        continuation = pickle.dumps((then, value), protocol=pickle.HIGHEST_PROTOCOL)
-    except Exception:  # noqa: BLE001 - not picklable: the caller runs it here
-        return
     with tempfile.TemporaryFile() as payload:
-        pickle.dump(sys.path, payload, protocol=pickle.HIGHEST_PROTOCOL)
-        payload.write(continuation)
+        try:
+            pickle.dump(sys.path, payload, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(task, payload, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # noqa: BLE001 - cannot be pickled: the caller runs it here
+            return
         payload.flush()
         payload.seek(0)
-        del continuation
         fds = (payload.fileno(), write_fd, *pass_fds)
         for fd in fds:
             os.set_inheritable(fd, True)
