@@ -12,7 +12,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from kg.export.graph_tools import for_tools, to_cytoscape_json
+from kg.export.graph_tools import ToolsGraph, for_tools, to_cytoscape_json
 from kg.export.graphml import to_graphml
 from kg.graph.nx_convert import to_networkx
 from kg.views.catalog import LINEAGE_RELATIONS
@@ -167,3 +167,24 @@ def test_cytoscape_json_in_pieces_is_the_document_json_dumps_writes(graph, edges
 def test_cytoscape_json_of_an_empty_graph() -> None:
     empty = nx.MultiDiGraph()
     assert to_cytoscape_json(empty) == _cytoscape_json_whole(for_tools(empty))
+
+
+def test_the_tools_rows_are_what_a_multidigraph_of_them_lists(graph):
+    """The writers read :class:`ToolsGraph` rows as they would read a graph made of them."""
+    rows = ToolsGraph(graph)
+    nodes, edges = list(rows.nodes(data=True)), list(rows.edges(keys=True, data=True))
+    built = nx.MultiDiGraph()
+    built.add_nodes_from(nodes)
+    for u, v, key, data in edges:  # one at a time, in the order of their ids
+        built.add_edge(u, v, key=key, **data)
+    assert list(built.nodes(data=True)) == nodes
+    assert list(built.edges(keys=True, data=True)) == edges
+    assert [key for *_, key, _ in edges] == [f"e{i}" for i in range(len(edges))]
+    assert (rows.number_of_nodes(), rows.number_of_edges()) == (len(nodes), len(edges))
+    assert list(rows) == [node for node, _ in nodes]
+    # Each call makes its rows anew: a writer may change them without harm.
+    first = next(rows.nodes(data=True))[1]
+    first["label"] = "changed"
+    assert next(rows.nodes(data=True))[1]["label"] != "changed"
+    assert to_graphml(graph, tools=rows) == to_graphml(graph, tools=for_tools(graph))
+    assert to_cytoscape_json(graph, tools=rows) == to_cytoscape_json(graph, tools=for_tools(graph))

@@ -149,11 +149,13 @@ def _graph_files(
     """GraphML and Cytoscape.js JSON of the networkx projection, then the HTML views.
 
     The three read one :class:`~kg.views.catalog.Catalog` of the graph (stage
-    ``catalog``), and the two files one :func:`~kg.export.graph_tools.for_tools` graph
-    (stage ``tools graph``), dropped before the views are drawn. With ``release``, the
-    triples are emptied once the networkx graph exists (see :func:`_release`).
+    ``catalog``), and the two files the rows of one
+    :class:`~kg.export.graph_tools.ToolsGraph` (stage ``tools graph``: its ids, kept
+    edges, degrees and layout; the rows themselves are made as the files are written).
+    With ``release``, the triples are emptied once the networkx graph exists (see
+    :func:`_release`).
     """
-    from kg.export.graph_tools import cytoscape_pieces, for_tools
+    from kg.export.graph_tools import ToolsGraph, cytoscape_pieces
     from kg.export.graphml import graphml_pieces
     from kg.graph.nx_convert import to_networkx
     from kg.views.catalog import Catalog
@@ -162,23 +164,22 @@ def _graph_files(
     if release:
         _release(triples)
     catalog = _timed(report, "catalog", lambda: Catalog.of(graph))
-    tools = _timed(report, "tools graph", lambda: for_tools(graph, catalog=catalog))
+    tools = _timed(report, "tools graph", lambda: ToolsGraph(graph, catalog=catalog))
     # Both files come in pieces, written as they are made (each is hundreds of MB at
-    # 100,000 papers); the generators let go of ``tools`` once they are done.
+    # 100,000 papers).
     for piece in _timed_pieces(report, "graphml", graphml_pieces(tools, scoped_keys=True)):
         yield EXPORT_FILES["graphml"], piece
     for piece in _timed_pieces(report, "cyjs", cytoscape_pieces(tools)):
         yield EXPORT_FILES["cyjs"], piece
-    # networkx graphs hold a reference cycle (their cached node and edge views), and
-    # the collector is paused during a build: without clear() neither copy of the
-    # graph would be freed before the process ends.
-    tools.clear()  # a second copy of the graph: gone before the views are drawn
     del tools
     if views:
         from kg.views import render_views
 
         rendered = _timed(report, "views", lambda: render_views(kb, graph, catalog=catalog))
         yield from sorted(rendered.items())
+    # networkx graphs hold a reference cycle (their cached node and edge views), and
+    # the collector is paused during a build: without clear() the graph would not be
+    # freed before the process ends.
     graph.clear()
 
 

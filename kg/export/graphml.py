@@ -17,16 +17,22 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any, Union
 
 import networkx as nx
 
 from kg.errors import UnsupportedAttributeError
 
+if TYPE_CHECKING:
+    from kg.export.graph_tools import ToolsGraph
+
 __all__ = ["to_graphml"]
 
 _XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _INT64 = 2**63
+
+#: What the writer takes: a networkx graph, or the rows of a tools graph.
+Graph = Union[nx.MultiDiGraph, "ToolsGraph"]
 
 
 #: How the values of a tuple attribute are joined in the file.
@@ -102,7 +108,18 @@ def _joined(value: str | tuple[str, ...]) -> str:
     return value if type(value) is str else "".join(value)
 
 
-def _sanitised(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+def _writable_as_is(graph: Graph) -> bool:
+    """Whether the fast writer takes ``graph`` (else networkx writes it).
+
+    It takes a ``MultiDiGraph`` without graph attributes, and the rows of a
+    :class:`~kg.export.graph_tools.ToolsGraph`.
+    """
+    from kg.export.graph_tools import ToolsGraph
+
+    return (type(graph) is nx.MultiDiGraph and not graph.graph) or type(graph) is ToolsGraph
+
+
+def _sanitised(graph: Graph) -> Graph:
     node_values: dict[str, list[Any]] = defaultdict(list)
     edge_values: dict[str, list[Any]] = defaultdict(list)
     for _, data in graph.nodes(data=True):
@@ -113,7 +130,7 @@ def _sanitised(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
             edge_values[key].append(value)
     node_types = {k: _coerce(v, k) for k, v in node_values.items()}
     edge_types = {k: _coerce(v, k) for k, v in edge_values.items()}
-    if type(graph) is nx.MultiDiGraph and not graph.graph:
+    if _writable_as_is(graph):
         ids = {"": list(graph), " ": [key for *_, key in graph.edges(keys=True)]}
         if (
             _unchanged(ids, dict.fromkeys(ids, str))
@@ -189,7 +206,7 @@ def _generate(graph: nx.MultiDiGraph, *, scoped_keys: bool = False) -> str | Non
 _PIECE_LINES = 50_000
 
 
-def _pieces(graph: nx.MultiDiGraph, *, scoped_keys: bool = False) -> Iterator[str] | None:
+def _pieces(graph: Graph, *, scoped_keys: bool = False) -> Iterator[str] | None:
     """The text of :func:`_generate` plus a final newline, in pieces of whole lines.
 
     Keys come first in the file but are found while writing the elements, so a first
@@ -197,7 +214,7 @@ def _pieces(graph: nx.MultiDiGraph, *, scoped_keys: bool = False) -> Iterator[st
     ``None``); the elements are then written a piece at a time: keys newest first, two
     spaces of indent, ASCII with character references, the lines ``splitlines`` gives.
     """
-    if type(graph) is not nx.MultiDiGraph or graph.graph:
+    if not _writable_as_is(graph):
         return None
     keys: dict[tuple[str, str, str], str] = {}
     # (attribute name, value type, scope) -> the opening of its <data> line, and the
@@ -232,7 +249,7 @@ def _pieces(graph: nx.MultiDiGraph, *, scoped_keys: bool = False) -> Iterator[st
 
 
 def _written(
-    graph: nx.MultiDiGraph,
+    graph: Graph,
     keys: dict[tuple[str, str, str], str],
     lines: dict[tuple[Any, type, str], tuple[str, str]],
 ) -> Iterator[str]:
@@ -289,7 +306,7 @@ def _written(
 
 
 def to_graphml(
-    graph: nx.MultiDiGraph, *, for_tools: bool = True, tools: nx.MultiDiGraph | None = None
+    graph: nx.MultiDiGraph, *, for_tools: bool = True, tools: Graph | None = None
 ) -> bytes:
     """Serialise ``graph`` as GraphML bytes, one declared type per attribute name.
 
@@ -305,16 +322,17 @@ def to_graphml(
     Raises:
         UnsupportedAttributeError: a value is not a scalar, or two node ids collide.
     """
+    written: Graph = graph
     if for_tools and tools is not None:
-        graph = tools
+        written = tools
     elif for_tools:
-        from kg.export.graph_tools import for_tools as tools_graph
+        from kg.export.graph_tools import ToolsGraph
 
-        graph = tools_graph(graph)
-    return b"".join(graphml_pieces(graph, scoped_keys=for_tools))
+        written = ToolsGraph(graph)
+    return b"".join(graphml_pieces(written, scoped_keys=for_tools))
 
 
-def graphml_pieces(graph: nx.MultiDiGraph, *, scoped_keys: bool = False) -> Iterator[bytes]:
+def graphml_pieces(graph: Graph, *, scoped_keys: bool = False) -> Iterator[bytes]:
     """The bytes of :func:`to_graphml` in pieces, so that no copy of the file is whole in memory.
 
     Writes ``graph`` as it is; ``scoped_keys`` names the keys ``node.NAME``/``edge.NAME``
