@@ -25,6 +25,12 @@ _TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=10)
 _IRI = st.sampled_from(
     [
         "https://w3id.org/lineage-kg/id/paper/2304.12244",
+        # IRIs that start others, followed by a character before ">": "<iri>" sorts them
+        # after the longer ones, the canonical order before.
+        "https://w3id.org/lineage-kg/id/paper/2304.1224",
+        "https://w3id.org/lineage-kg/id/paper/2304.122",
+        "https://example.org/a",
+        "https://example.org/a-b",
         "https://w3id.org/lineage-kg/id/person/a",
         "https://w3id.org/lineage-kg/def#Paper",
         "http://schema.org/name",

@@ -11,6 +11,7 @@ reader fetch a URL), and is checked in the tests against Oxigraph's and rdflib's
 from __future__ import annotations
 
 import json
+from array import array
 from collections.abc import Callable, Iterable, Iterator
 
 import pyoxigraph as ox
@@ -61,12 +62,13 @@ def turtle_and_ntriples_chunks(triples: CanonicalTriples) -> Iterator[tuple[byte
     Raises:
         ExportError: an N-Triples piece is out of order (a bug: nothing is written).
     """
-    groups = sorted((f"<{s}>".encode(), start, end) for s, start, end in subject_runs(triples))
+    order, bounds = _ntriples_order(triples)
     prefixes = dict(sorted(PREFIXES.items()))
     predicates: dict[str, ox.NamedNode] = {}  # few, and in every piece: kept throughout
     last = b""
-    for first in range(0, len(groups), _SUBJECTS_PER_CHUNK):
-        block = _oxigraph_block(triples, groups[first : first + _SUBJECTS_PER_CHUNK], predicates)
+    for first in range(0, len(order), _SUBJECTS_PER_CHUNK):
+        groups = [(bounds[i], bounds[i + 1]) for i in order[first : first + _SUBJECTS_PER_CHUNK]]
+        block = _oxigraph_block(triples, groups, predicates)
         turtle = ox.serialize(block, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
         data = ox.serialize(block, format=ox.RdfFormat.N_TRIPLES)
         assert turtle is not None and data is not None
@@ -80,9 +82,29 @@ def turtle_and_ntriples_chunks(triples: CanonicalTriples) -> Iterator[tuple[byte
         yield _turtle_piece(turtle, header=first == 0), b"".join(_unique(lines))
 
 
+def _ntriples_order(triples: CanonicalTriples) -> tuple[array[int], array[int]]:
+    """The subjects' runs in the order of their ``<iri>`` in N-Triples: ``(order, bounds)``.
+
+    Run ``order[k]`` spans ``bounds[order[k]]`` to ``bounds[order[k] + 1]``. The
+    canonical order sorts subjects by IRI, which differs where an IRI is the start of
+    another followed by a character before ``>`` (``.../1`` and ``.../10``). Held as two
+    arrays of integers: as a list of ``(bytes, start, end)`` the 856,000 subjects of
+    100,000 papers took 136 MB for the whole of the export.
+    """
+    subjects: list[str] = []
+    bounds = array("I")
+    for subject, start, _ in subject_runs(triples):
+        subjects.append(subject)
+        bounds.append(start)
+    bounds.append(len(triples))
+    # Sorted by IRI already: the sort only moves the few runs whose order differs.
+    order = array("I", sorted(range(len(subjects)), key=lambda i: subjects[i] + ">"))
+    return order, bounds
+
+
 def _oxigraph_block(
     triples: CanonicalTriples,
-    groups: list[tuple[bytes, int, int]],
+    groups: list[tuple[int, int]],
     predicates: dict[str, ox.NamedNode],
 ) -> list[ox.Triple]:
     """The Oxigraph triples of these subject runs, in order.
@@ -96,7 +118,7 @@ def _oxigraph_block(
     literals: dict[Lit, ox.Literal] = {}
     block: list[ox.Triple] = []
     append = block.append
-    for _, start, end in groups:
+    for start, end in groups:
         rows = triples[start:end]  # one call: the triples are made from columns on demand
         iri = rows[0][0]
         subject = nodes.get(iri)
