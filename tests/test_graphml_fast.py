@@ -114,13 +114,28 @@ def test_the_file_in_small_pieces_is_the_file_whole(
 
     from kg.export import graphml
 
-    # An attribute name that is not a string (3) stops _sanitised's copy before any
-    # writing, as before the pieces: the other tests cover it.
+    # An attribute name that is not a string (3), or two node ids that are one once
+    # cleaned ("" and "\x1f"), stop _sanitised's copy before any writing, as before the
+    # pieces: the other tests cover them.
     names = [n for _, d in graph.nodes(data=True) for n in d]
     names += [n for *_, d in graph.edges(keys=True, data=True) for n in d]
     assume(all(isinstance(n, str) for n in names))
+    assume(len({reference._XML_ILLEGAL.sub("", str(n)) for n in graph}) == len(graph))
     with patch.object(graphml, "_PIECE_LINES", lines):
         pieces = list(graphml.graphml_pieces(graph, scoped_keys=scoped))
     assert len(pieces) >= 2  # the declaration, then the text
     text = reference._generate(graphml._sanitised(graph), scoped_keys=scoped)
     assert b"".join(pieces) == ("<?xml version='1.0' encoding='utf-8'?>\n" + text + "\n").encode()
+
+
+@pytest.mark.parametrize("where", [0, 4095, 4096, 9999])
+def test_many_values_are_surveyed_in_batches_as_the_reference_reads_them_whole(where: int) -> None:
+    # The writer searches an attribute's text in batches of 4,096 values, not whole.
+    graph = nx.MultiDiGraph()
+    for i in range(10_000):
+        graph.add_node(f"n{i}", label="bad\x00" if i == where else f"label {i}", size=i)
+    graph.nodes[f"n{where}"]["size"] = 2**63  # and one integer wider than GraphML's long
+    assert _outcome(lambda g: to_graphml(g, for_tools=False).decode(), graph) == _outcome(
+        reference.reference_graphml, graph
+    )
+    assert "bad\x00" not in to_graphml(graph, for_tools=False).decode()

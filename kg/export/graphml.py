@@ -15,7 +15,6 @@ only here, as one string joined by ``"; "``.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Union
 
@@ -42,41 +41,102 @@ JOIN = "; "
 _PLAIN = frozenset({str, int, float, bool, tuple})
 
 
-def _coerce(values: list[Any], name: str) -> type:
-    kinds = set(map(type, values))
-    if kinds <= _PLAIN and _checked(values, kinds):
-        kinds = {str if kind is tuple else kind for kind in kinds}
-        if int in kinds:
-            ints = [value for value in values if type(value) is int]
-            if not (-_INT64 <= min(ints) and max(ints) < _INT64):
-                return str
-    else:  # a value that is not plain: the first one in order decides (error or str)
-        kinds = {str if kind is tuple else kind for kind in kinds}
-        for value in values:
-            if type(value) is tuple and all(isinstance(part, str) for part in value):
-                continue
-            if not isinstance(value, str | int | float | bool):
-                raise UnsupportedAttributeError(
-                    f"attribute {name!r} has a {type(value).__name__} value; GraphML takes str, int, float or bool"
-                )
-            if (
-                isinstance(value, int)
-                and not isinstance(value, bool)
-                and not -_INT64 <= value < _INT64
-            ):
-                return str
-    if len(kinds) == 1:
-        return kinds.pop()
-    if kinds <= {int, float}:
-        return float
-    return str
+class _Survey:
+    """What the writer must know of one attribute's values, learnt one value at a time.
 
+    Its type in the file (:meth:`coerced`: one type per attribute name, as igraph
+    needs) and whether every value would be written as it is (:meth:`unchanged`).
+    Only a few facts are kept, not the values: at 100,000 papers the lists of every
+    node's and edge's values held 130 MB while the GraphML was written.
+    """
 
-def _checked(values: list[Any], kinds: set[type]) -> bool:
-    """Whether every tuple among ``values`` holds strings only (of exactly type ``str``)."""
-    if tuple not in kinds:
-        return True
-    return all(all(type(part) is str for part in value) for value in values if type(value) is tuple)
+    __slots__ = ("bad_join", "illegal", "kinds", "last", "low", "high", "plain_tuples", "texts")
+
+    def __init__(self) -> None:
+        self.kinds: set[type] = set()
+        self.plain_tuples = True  # every tuple holds parts of exactly type str
+        self.low: int | None = None  # the least and greatest value of exactly type int
+        self.high: int | None = None
+        # The first value, in order, that decides a type with values that are not plain:
+        # a value GraphML cannot take (an error), or an integer wider than 64 bits (str).
+        self.last: UnsupportedAttributeError | type | None = None
+        self.texts: list[str] = []  # the text of str and tuple values, not yet searched
+        self.illegal = False  # a character XML cannot hold was found in that text
+        self.bad_join: TypeError | None = None  # a tuple whose parts cannot be joined
+
+    def add(self, value: Any, name: Any) -> None:
+        """Take one more value of the attribute ``name``."""
+        kind = type(value)
+        self.kinds.add(kind)
+        if kind is str:
+            self._text(value)
+        elif kind is int:
+            if self.low is None or value < self.low:
+                self.low = value
+            if self.high is None or value > self.high:
+                self.high = value
+        elif kind is tuple:
+            if self.plain_tuples and not all(type(part) is str for part in value):
+                self.plain_tuples = False
+            try:
+                self._text("".join(value))
+            except TypeError as err:
+                self.bad_join = self.bad_join or err
+        if self.last is not None or (
+            kind is tuple and all(isinstance(part, str) for part in value)
+        ):
+            return
+        if not isinstance(value, str | int | float | bool):
+            self.last = UnsupportedAttributeError(
+                f"attribute {name!r} has a {kind.__name__} value; GraphML takes str, int, float or bool"
+            )
+        elif (
+            isinstance(value, int) and not isinstance(value, bool) and not -_INT64 <= value < _INT64
+        ):
+            self.last = str
+
+    def _text(self, text: str) -> None:
+        self.texts.append(text)
+        if len(self.texts) >= 4096:
+            self._search()
+
+    def _search(self) -> None:
+        if self.texts and not self.illegal and _XML_ILLEGAL.search("".join(self.texts)):
+            self.illegal = True
+        self.texts.clear()
+
+    def coerced(self) -> type:
+        """The one type the attribute is written as.
+
+        Raises:
+            UnsupportedAttributeError: a value is not a str, int, float, bool or tuple of str.
+        """
+        kinds = {str if kind is tuple else kind for kind in self.kinds}
+        if self.kinds <= _PLAIN and self.plain_tuples:
+            if int in kinds:
+                assert self.low is not None and self.high is not None
+                if not (-_INT64 <= self.low and self.high < _INT64):
+                    return str
+        elif isinstance(self.last, UnsupportedAttributeError):
+            raise self.last
+        elif self.last is str:
+            return str
+        if len(kinds) == 1:
+            return kinds.pop()
+        if kinds <= {int, float}:
+            return float
+        return str
+
+    def unchanged(self, to: type) -> bool:
+        """Whether every value, written as type ``to``, stays as it is (no illegal text)."""
+        if to is not str:
+            return self.kinds <= {to}
+        if not self.kinds <= {str, tuple}:
+            return False
+        if self.bad_join is not None:
+            raise self.bad_join
+        self._search()
+        return not self.illegal
 
 
 def _clean(value: Any, to: type) -> Any:
@@ -86,26 +146,6 @@ def _clean(value: Any, to: type) -> Any:
         text = str(value).lower() if isinstance(value, bool) else str(value)
         return _XML_ILLEGAL.sub("", text)
     return to(value)
-
-
-def _unchanged(values: dict[str, list[Any]], types: dict[str, type]) -> bool:
-    """Whether :func:`_clean` would return every value as it is (same type, no illegal text)."""
-    for name, found in values.items():
-        to = types[name]
-        kinds = set(map(type, found))
-        if to is str:
-            if not kinds <= {str, tuple}:
-                return False
-            text = "".join(found if tuple not in kinds else (_joined(v) for v in found))
-            if _XML_ILLEGAL.search(text):
-                return False
-        elif not kinds <= {to}:
-            return False
-    return True
-
-
-def _joined(value: str | tuple[str, ...]) -> str:
-    return value if type(value) is str else "".join(value)
 
 
 def _writable_as_is(graph: Graph) -> bool:
@@ -120,22 +160,28 @@ def _writable_as_is(graph: Graph) -> bool:
 
 
 def _sanitised(graph: Graph) -> Graph:
-    node_values: dict[str, list[Any]] = defaultdict(list)
-    edge_values: dict[str, list[Any]] = defaultdict(list)
+    """``graph`` if every value can be written as it is, else a copy with clean values."""
+    nodes: dict[Any, _Survey] = {}
+    edges: dict[Any, _Survey] = {}
     for _, data in graph.nodes(data=True):
         for key, value in data.items():
-            node_values[key].append(value)
+            (nodes.get(key) or nodes.setdefault(key, _Survey())).add(value, key)
     for *_, data in graph.edges(keys=True, data=True):
         for key, value in data.items():
-            edge_values[key].append(value)
-    node_types = {k: _coerce(v, k) for k, v in node_values.items()}
-    edge_types = {k: _coerce(v, k) for k, v in edge_values.items()}
+            (edges.get(key) or edges.setdefault(key, _Survey())).add(value, key)
+    node_types = {k: survey.coerced() for k, survey in nodes.items()}
+    edge_types = {k: survey.coerced() for k, survey in edges.items()}
     if _writable_as_is(graph):
-        ids = {"": list(graph), " ": [key for *_, key in graph.edges(keys=True)]}
+        node_ids, edge_keys = _Survey(), _Survey()
+        for node in graph:
+            node_ids.add(node, "")
+        for *_, key in graph.edges(keys=True):
+            edge_keys.add(key, " ")
         if (
-            _unchanged(ids, dict.fromkeys(ids, str))
-            and _unchanged(node_values, node_types)
-            and _unchanged(edge_values, edge_types)
+            node_ids.unchanged(str)
+            and edge_keys.unchanged(str)
+            and all(survey.unchanged(node_types[k]) for k, survey in nodes.items())
+            and all(survey.unchanged(edge_types[k]) for k, survey in edges.items())
         ):
             return graph  # the copy below would be equal: skip it (most graphs, and it is slow)
     out = nx.MultiDiGraph()
