@@ -181,7 +181,13 @@ def test_the_tools_rows_are_what_a_multidigraph_of_them_lists(graph):
     assert list(built.edges(keys=True, data=True)) == edges
     assert [key for *_, key, _ in edges] == [f"e{i}" for i in range(len(edges))]
     assert (rows.number_of_nodes(), rows.number_of_edges()) == (len(nodes), len(edges))
-    assert list(rows) == [node for node, _ in nodes]
+    assert list(rows) == list(rows.nodes()) == list(built.nodes()) == [node for node, _ in nodes]
+    for keys in (False, True):  # and without attributes, as networkx gives them
+        assert list(rows.edges(keys=keys)) == list(built.edges(keys=keys))
+    # Plain values only: the writer takes the rows as they are, without a cleaned copy.
+    from kg.export import graphml
+
+    assert graphml._sanitised(rows) is rows
     # Each call makes its rows anew: a writer may change them without harm.
     first = next(rows.nodes(data=True))[1]
     first["label"] = "changed"

@@ -57,7 +57,7 @@ class ToolsGraph:
     """The graph for tools (see the module notes) as rows made on demand, not a second graph.
 
     What :func:`for_tools` returns, as the GraphML and Cytoscape.js writers read it:
-    ``nodes(data=True)`` and ``edges(keys=True, data=True)`` in the order a
+    ``nodes(data=...)`` and ``edges(keys=..., data=...)``, as networkx gives them, in the order a
     ``MultiDiGraph`` built from them would give (nodes in IRI order; edges by source,
     target and key). Each call makes
     the attribute dictionaries anew, from the projection's: at 100,000 papers a second
@@ -93,8 +93,11 @@ class ToolsGraph:
     def __iter__(self) -> Iterator[str]:
         return iter(self._ids.values())
 
-    def nodes(self, data: bool = True) -> Iterator[tuple[str, dict[str, Any]]]:
-        """``(id, attributes)`` of every node, in IRI order."""
+    def nodes(self, data: bool = False) -> Iterator[Any]:
+        """Node ids in IRI order, or ``(id, attributes)`` with ``data``."""
+        if not data:
+            yield from self._ids.values()
+            return
         from kg.views.view import KIND_STYLE
 
         attributes, ids, degree, positions = (
@@ -119,17 +122,21 @@ class ToolsGraph:
             )
             yield ids[node], attrs
 
-    def edges(
-        self, keys: bool = True, data: bool = True
-    ) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
-        """``(source id, target id, key, attributes)`` of every edge, in adjacency order.
+    def edges(self, keys: bool = False, data: bool = False) -> Iterator[tuple[Any, ...]]:
+        """``(source id, target id)`` of every edge, then its key and its attributes if asked.
 
-        The kept edges are sorted by source and target IRI, as the nodes are: their own
-        order is the one a ``MultiDiGraph`` built from them lists them in.
+        In adjacency order: the kept edges are sorted by source and target IRI, as the
+        nodes are, so their own order is the one a ``MultiDiGraph`` built from them lists
+        them in.
         """
         ids = self._ids
         for i, (u, v, _, attrs) in enumerate(self._edges):
-            yield ids[u], ids[v], f"e{i}", dict(label=str(attrs.get("relation", "")), **attrs)
+            row: tuple[Any, ...] = (ids[u], ids[v])
+            if keys:
+                row += (f"e{i}",)
+            if data:
+                row += (dict(label=str(attrs.get("relation", "")), **attrs),)
+            yield row
 
 
 def for_tools(graph: nx.MultiDiGraph, *, catalog: Catalog | None = None) -> nx.MultiDiGraph:
