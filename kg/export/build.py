@@ -8,7 +8,10 @@ manifest). A failure or a kill while rendering or writing leaves the previous ex
 untouched and no temp file behind. The RDF files and
 the graph files (GraphML, Cytoscape.js, views) are two independent branches, rendered
 in two processes at once where :mod:`kg.runtime.workers` may fork; BibTeX and CSL-JSON
-go with whichever of the two is lighter.
+go with whichever of the two is lighter. With a persistent store, the RDF branch runs
+in a new interpreter given only the triples (:class:`~kg.runtime.workers.Afresh`), then
+fills the store from the N-Triples it wrote: a forked copy of the build would hold
+every page of it that it reads.
 """
 
 from __future__ import annotations
