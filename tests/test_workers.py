@@ -187,6 +187,21 @@ def test_an_afresh_task_keeps_the_descriptors_it_is_given(tmp_path: Path):
     assert (tmp_path / "out").read_bytes() == b"written afresh"
 
 
+@needs_fork
+def test_a_child_that_cannot_start_afresh_says_so_in_one_line(monkeypatch, capfd):
+    import kg.runtime.workers as workers
+
+    monkeypatch.setattr(
+        workers, "_RESUME", workers._RESUME.replace("kg.runtime.resume", "kg.runtime.no_such")
+    )
+    with pytest.raises(WorkerError, match="exited with status 1"):
+        run_concurrently([lambda: 1, Afresh(functools.partial(int, "2"))], jobs=2)
+    err = capfd.readouterr().err
+    assert err.strip() == (
+        "kg: a build process could not start: ModuleNotFoundError: No module named 'kg.runtime.no_such'"
+    )
+
+
 _KILLED_PARENT = """
 import functools, os, sys, time
 sys.path.insert(0, {tests!r})

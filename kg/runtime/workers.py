@@ -244,8 +244,18 @@ def _fork(task: Callable[[], T] | Afresh[T]) -> tuple[int, int]:
     return pid, read_fd
 
 
-#: The Python code a re-executed child starts with: ``kg`` found where this one is.
-_RESUME = "import sys; sys.path.insert(0, sys.argv[1]); from kg.runtime.resume import main; main()"
+#: The Python code a re-executed child starts with: ``kg`` found where this one is (and
+#: ``-I``: no current folder, user site or ``PYTHON*`` settings, until
+#: :func:`kg.runtime.resume.main` sets this process's ``sys.path``). If even that fails,
+#: one line on stderr, and the parent reports the exit status.
+_RESUME = """import sys
+sys.path.insert(0, sys.argv[1])
+try:
+    from kg.runtime.resume import main
+except Exception as err:
+    sys.exit(f"kg: a build process could not start: {type(err).__name__}: {err}")
+main()
+"""
 
 
 def _resume_afresh(task: Callable[[], Any], write_fd: int, pass_fds: tuple[int, ...]) -> None:
