@@ -297,3 +297,59 @@ def test_kg_serve_of_a_build_folder_serves_its_store_its_page_and_its_views(buil
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+_AFRESH_BUILD = """
+import sys
+import kg.runtime.workers as workers
+original, marker = workers._resume_afresh, sys.argv[1]
+def recorded(task, write_fd, pass_fds):
+    open(marker, "a").write("afresh\\n")  # in the forked child, before it re-executes
+    return original(task, write_fd, pass_fds)
+workers._resume_afresh = recorded
+from kg.cli import main
+sys.argv = ["kg", *sys.argv[2:]]
+main()
+"""
+
+
+def test_a_two_process_build_fills_the_store_afresh_with_the_same_bytes(
+    tmp_path: Path, cache: Path
+):
+    """In a fresh interpreter (forking allowed), -j 2 runs the RDF side afresh: same files, same store."""
+    marker = tmp_path / "afresh.log"
+    args = ["build", "-i", str(DEFAULT_LIST), "--curation", str(DATA), "--no-views"]
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out{jobs}"
+        run = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                _AFRESH_BUILD,
+                str(marker),
+                *args,
+                "--out",
+                str(out),
+                "-j",
+                jobs,
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env={**os.environ, "KG_CACHE_DIR": str(cache / jobs)},
+            check=False,
+        )
+        assert run.returncode == 0, run.stderr[-2000:]
+    assert marker.read_text() == "afresh\n"  # once: the -j 2 build's RDF side
+    files = sorted(p.name for p in (tmp_path / "out1").iterdir())
+    assert files == sorted(p.name for p in (tmp_path / "out2").iterdir())
+    for name in files:
+        if name != ".manifest.json":
+            assert (tmp_path / "out1" / name).read_bytes() == (
+                tmp_path / "out2" / name
+            ).read_bytes()
+    [store] = (cache / "2" / "stores").iterdir()
+    expected = ox.Store()
+    expected.bulk_load(path=str(tmp_path / "out2" / "graph.nt"), format=ox.RdfFormat.N_TRIPLES)
+    assert set(ox.Store.read_only(str(store))) == set(expected)
