@@ -114,3 +114,23 @@ def test_mixed_formats_read_back_with_every_field() -> None:
         else:
             assert list(got.authors) == list(paper.authors), style
     assert set(styles) == set(generate.STYLES)
+
+
+def test_the_build_memory_benchmark_measures_a_whole_build(tmp_path: Path) -> None:
+    """``benchmarks/build_memory.py`` on a small generated list: real numbers, every stage."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "bench_build_memory",
+        Path(__file__).resolve().parent.parent / "benchmarks" / "build_memory.py",
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    generate.write_corpus(generate.generate(60, seed=3), tmp_path / "corpus")
+    result = module.measure(tmp_path / "corpus", tmp_path / "work")
+    assert result["wall s"] > 0 and 20 < result["peak PSS MiB"] < 4096
+    assert {"read and assemble", "networkx", "turtle+ntriples", "store", "views"} <= set(
+        result["stages s"]
+    )
+    assert (tmp_path / "work" / "out" / "graph.nt").stat().st_size > 0
