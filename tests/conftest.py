@@ -68,3 +68,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests marked ``fork`` run first: once a native thread pool lives in the test process
     (Oxigraph starts one), kg.runtime.workers rightly refuses to fork for the rest of it."""
     items.sort(key=lambda item: item.get_closest_marker("fork") is None)
+
+
+def process_running(pid: int) -> bool:
+    """Whether process ``pid`` lives (Linux): neither gone nor a zombie waiting to be reaped."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")

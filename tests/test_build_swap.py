@@ -27,6 +27,8 @@ from kg.export.build import build_exports, export_file_names, write_exports
 from kg.export.lock import LOCK_NAME, FolderLock
 from kg.export.swap import MANIFEST_NAME, read_manifest, verify
 
+from .conftest import process_running
+
 ROOT = Path(__file__).resolve().parent.parent
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux system calls")
 
@@ -227,19 +229,11 @@ def test_a_killed_build_takes_its_worker_along_and_leaves_no_bytes(tmp_path: Pat
     assert run.returncode == -signal.SIGKILL
     worker = int(pid_file.read_text())
     deadline = time.monotonic() + 10
-    while _running(worker) and time.monotonic() < deadline:
+    while process_running(worker) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not _running(worker), "the forked worker outlived the killed build"
+    assert not process_running(worker), "the forked worker outlived the killed build"
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.name != LOCK_NAME} == before
     assert [p.name for p in tmp_path.iterdir() if "kg-build" in p.name] == []
-
-
-def _running(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state not in ("Z", "X")
 
 
 @pytest.mark.slow
@@ -265,9 +259,9 @@ def test_abuse_kill_9_at_random_points_of_a_build(tmp_path: Path):
         run.kill()
         run.wait()
         deadline = time.monotonic() + 10
-        while any(_running(pid) for pid in workers) and time.monotonic() < deadline:
+        while any(process_running(pid) for pid in workers) and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert not any(_running(pid) for pid in workers), "a worker outlived its build"
+        assert not any(process_running(pid) for pid in workers), "a worker outlived its build"
         _assert_one_complete_build(out)
         leftovers = _strays(out)
         if leftovers:  # killed mid-build: only the lock file, naming what to delete

@@ -17,6 +17,8 @@ from kg.errors import CurationError, ExportError, KgError, ParseError, WorkerErr
 from kg.export.build import build_exports, export_file_names
 from kg.runtime.workers import Afresh, available_jobs, last_task_here, run_concurrently
 
+from .conftest import process_running
+
 # Where fork exists and is safe, these tests must see it work (a thread left running by
 # an earlier test would turn parallelism off, and fail them rather than skip them).
 _fork_here = pytest.mark.skipif(
@@ -204,9 +206,9 @@ def test_a_child_that_cannot_start_afresh_says_so_in_one_line(monkeypatch, capfd
 
 _KILLED_PARENT = """
 import functools, os, sys, time
-sys.path.insert(0, {tests!r})
+sys.path.insert(0, {root!r})
 from kg.runtime.workers import Afresh, run_concurrently
-import test_workers
+from tests import test_workers
 def parent_dies():
     while not os.path.exists({pid_file!r}):
         time.sleep(0.05)
@@ -224,22 +226,14 @@ def _linger(pid_file: str) -> None:
 @needs_fork
 def test_an_afresh_task_dies_with_the_parent(tmp_path: Path):
     pid_file = tmp_path / "afresh.pid"
-    code = _KILLED_PARENT.format(tests=str(Path(__file__).parent), pid_file=str(pid_file))
+    code = _KILLED_PARENT.format(root=str(Path(__file__).parent.parent), pid_file=str(pid_file))
     run = subprocess.run([sys.executable, "-c", code], timeout=120, check=False)
     assert run.returncode == -9
     child = int(pid_file.read_text())
     deadline = time.monotonic() + 10
-    while _alive(child) and time.monotonic() < deadline:
+    while process_running(child) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not _alive(child), "the afresh task outlived its killed parent"
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state not in ("Z", "X")
+    assert not process_running(child), "the afresh task outlived its killed parent"
 
 
 @needs_fork

@@ -12,12 +12,11 @@ from __future__ import annotations
 import os
 import pickle
 import sys
-from typing import Any
 
 
 def main(argv: list[str] | None = None) -> None:
     """Run the pickled task and answer on the pipe; never returns."""
-    from kg.runtime.workers import _pickled_error
+    from kg.runtime.workers import _answer
 
     args = sys.argv[2:] if argv is None else argv
     payload_fd, write_fd = int(args[0]), int(args[1])
@@ -26,13 +25,7 @@ def main(argv: list[str] | None = None) -> None:
         with os.fdopen(payload_fd, "rb") as payload:
             sys.path[:] = pickle.load(payload)  # noqa: S301 - written by our own parent
             task = pickle.load(payload)  # noqa: S301
-        try:
-            result: Any = ("ok", task())
-            answer = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-        except BaseException as err:  # noqa: BLE001 - everything is reported to the parent
-            answer = _pickled_error(err)
-        with os.fdopen(write_fd, "wb") as pipe:
-            pipe.write(answer)
+        _answer(write_fd, task)
     except BaseException:  # noqa: BLE001 - the parent sees the exit code
         code = 1
     finally:

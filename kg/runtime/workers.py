@@ -226,15 +226,9 @@ def _fork(task: Callable[[], T] | Afresh[T]) -> tuple[int, int]:
         try:
             _die_with(parent)
             os.close(read_fd)
-            try:
-                if isinstance(task, Afresh):
-                    _resume_afresh(task.task, write_fd, task.pass_fds)
-                value = task()  # where it could not re-execute, the task runs here
-                payload = pickle.dumps(("ok", value), protocol=pickle.HIGHEST_PROTOCOL)
-            except BaseException as err:  # noqa: BLE001 - everything is reported to the parent
-                payload = _pickled_error(err)
-            with os.fdopen(write_fd, "wb") as pipe:
-                pipe.write(payload)
+            if isinstance(task, Afresh):
+                _resume_afresh(task.task, write_fd, task.pass_fds)
+            _answer(write_fd, task)  # where it could not re-execute, the task runs here
         except BaseException:  # noqa: BLE001 - the parent sees the exit code
             code = 1
         finally:
@@ -286,6 +280,20 @@ def _resume_afresh(task: Callable[[], Any], write_fd: int, pass_fds: tuple[int, 
             os.execv(sys.executable, argv)
         for fd in fds[2:]:
             os.set_inheritable(fd, False)
+
+
+def _answer(write_fd: int, task: Callable[[], Any]) -> None:
+    """Run ``task`` and send its result, or its error, pickled, to the parent on ``write_fd``.
+
+    What every child does, forked or re-executed (:mod:`kg.runtime.resume`); the parent
+    reads it in :func:`_collect`.
+    """
+    try:
+        payload = pickle.dumps(("ok", task()), protocol=pickle.HIGHEST_PROTOCOL)
+    except BaseException as err:  # noqa: BLE001 - everything is reported to the parent
+        payload = _pickled_error(err)
+    with os.fdopen(write_fd, "wb") as pipe:
+        pipe.write(payload)
 
 
 #: ``prctl`` option: the signal this process gets when its parent dies (linux/prctl.h).
