@@ -51,8 +51,8 @@ def to_turtle(triples: Iterable[Triple]) -> bytes:
 def turtle_and_ntriples_chunks(triples: CanonicalTriples) -> Iterator[tuple[bytes, bytes]]:
     """Turtle and N-Triples in pieces, each a run of whole subjects: ``(turtle, ntriples)``.
 
-    Both files are made from the same Oxigraph terms, built once a few thousand subjects
-    at a time, so memory holds one piece (at 100,000 papers the whole documents are
+    Both files are made from the same N-Triples lines, written a few thousand subjects
+    at a time (Turtle by Oxigraph from those lines), so memory holds one piece (at 100,000 papers the whole documents are
     330 and 850 MB). Sorted N-Triples lines start with their subjects, so the subjects
     are taken in the order of their ``<iri>`` bytes and sorting each piece's lines sorts
     the file: Oxigraph writes an IRI as it is (it only accepts IRIs that need no escape
@@ -64,15 +64,19 @@ def turtle_and_ntriples_chunks(triples: CanonicalTriples) -> Iterator[tuple[byte
     """
     order, bounds = _ntriples_order(triples)
     prefixes = dict(sorted(PREFIXES.items()))
-    predicates: dict[str, ox.NamedNode] = {}  # few, and in every piece: kept throughout
+    predicates: dict[int, str] = {}  # few, and in every piece: kept throughout
     last = b""
     for first in range(0, len(order), _SUBJECTS_PER_CHUNK):
         groups = [(bounds[i], bounds[i + 1]) for i in order[first : first + _SUBJECTS_PER_CHUNK]]
-        block = _oxigraph_block(triples, groups, predicates)
-        turtle = ox.serialize(block, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
-        data = ox.serialize(block, format=ox.RdfFormat.N_TRIPLES)
-        assert turtle is not None and data is not None
-        del block
+        data = _ntriples_block(triples, groups, predicates)
+        # Turtle from the same statements, parsed back by Oxigraph: faster than making
+        # each term and triple an Oxigraph object here, and the same terms in the same order.
+        turtle = ox.serialize(
+            ox.parse(data, format=ox.RdfFormat.N_TRIPLES),
+            format=ox.RdfFormat.TURTLE,
+            prefixes=prefixes,
+        )
+        assert turtle is not None
         lines = data.splitlines(keepends=True)
         del data
         lines.sort()
@@ -102,47 +106,45 @@ def _ntriples_order(triples: CanonicalTriples) -> tuple[array[int], array[int]]:
     return order, bounds
 
 
-def _oxigraph_block(
-    triples: CanonicalTriples,
-    groups: list[tuple[int, int]],
-    predicates: dict[str, ox.NamedNode],
-) -> list[ox.Triple]:
-    """The Oxigraph triples of these subject runs, in order.
+def _ntriples_block(
+    triples: CanonicalTriples, groups: list[tuple[int, int]], predicates: dict[int, str]
+) -> bytes:
+    """The N-Triples lines of these subject runs, in their order (one piece's, unsorted).
 
-    The terms :func:`kg.graph.store.to_oxigraph_triples` makes, each subject's node made
-    once per run and each predicate and datatype once per build (most of the export's
-    time is here).
+    Each term is written as Oxigraph writes it (a literal as ``str`` of its ``Literal``,
+    which escapes as the N-Triples serialiser does; an IRI between angle brackets), once
+    per piece and looked up by its number; each predicate once per build. An IRI
+    Oxigraph would refuse fails when the piece is parsed back for Turtle.
     """
-    named_node, literal, triple = ox.NamedNode, ox.Literal, ox.Triple
-    nodes: dict[str, ox.NamedNode] = {}
-    literals: dict[Lit, ox.Literal] = {}
-    block: list[ox.Triple] = []
-    append = block.append
+    written: dict[int, str] = {}
+    datatypes: dict[str, ox.NamedNode] = {}
+
+    def render(number: int) -> str:
+        term = triples.term(number)
+        if isinstance(term, Lit):
+            datatype = None
+            if term.datatype:
+                datatype = datatypes.get(term.datatype)
+                if datatype is None:
+                    datatype = datatypes[term.datatype] = ox.NamedNode(term.datatype)
+            text = str(ox.Literal(term.value, datatype=datatype))
+        else:
+            text = f"<{term}>"  # as Oxigraph writes an IRI (it takes none that needs escaping)
+        written[number] = text
+        return text
+
+    lines: list[str] = []
     for start, end in groups:
-        rows = triples[start:end]  # one call: the triples are made from columns on demand
-        iri = rows[0][0]
-        subject = nodes.get(iri)
-        if subject is None:
-            subject = nodes[iri] = named_node(iri)
-        for _, p, o in rows:
-            predicate = predicates.get(p)
-            if predicate is None:
-                predicate = predicates[p] = named_node(p)
-            if isinstance(o, Lit):
-                obj: ox.NamedNode | ox.Literal | None = literals.get(o)
-                if obj is None:
-                    datatype = None
-                    if o.datatype:
-                        datatype = predicates.get(o.datatype)
-                        if datatype is None:
-                            datatype = predicates[o.datatype] = named_node(o.datatype)
-                    obj = literals[o] = literal(o.value, datatype=datatype)
-            else:
-                obj = nodes.get(o)
-                if obj is None:
-                    obj = nodes[o] = named_node(o)
-            append(triple(subject, predicate, obj))
-    return block
+        s, p, o = triples.ids(start, end)
+        subject = written.get(s[0]) or render(s[0])
+        for number in p:
+            if number not in predicates:
+                predicates[number] = str(ox.NamedNode(triples.predicate(number)))
+        for number in o:
+            if number not in written:
+                render(number)
+        lines += [f"{subject} {predicates[q]} {written[t]} .\n" for q, t in zip(p, o, strict=True)]
+    return "".join(lines).encode("utf-8")
 
 
 def _turtle_piece(data: bytes, *, header: bool) -> bytes:

@@ -117,6 +117,22 @@ class CanonicalTriples(Sequence[Triple]):
             map(subjects, s), map(self._predicates.__getitem__, p), map(terms, o), strict=True
         )
 
+    def ids(self, start: int, stop: int) -> tuple[array[int], array[int], array[int]]:
+        """The rows ``start`` to ``stop`` as numbers: subject and object terms, predicates.
+
+        For a writer that renders each distinct term once (:meth:`term`, :meth:`predicate`)
+        instead of making a tuple of terms for every row.
+        """
+        return self._s[start:stop], self._p[start:stop], self._o[start:stop]
+
+    def term(self, number: int) -> Term:
+        """The subject or object term numbered ``number`` in :meth:`ids`."""
+        return self._terms[number]
+
+    def predicate(self, number: int) -> str:
+        """The predicate numbered ``number`` in :meth:`ids`."""
+        return self._predicates[number]
+
     def runs(self) -> Iterator[tuple[str, int, int]]:
         """``(subject, start, end)`` of each subject's run, in order (see :func:`subject_runs`)."""
         terms, s, starts = self._terms, self._s, self._starts
