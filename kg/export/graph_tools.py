@@ -57,11 +57,11 @@ class ToolsGraph:
     """The graph for tools (see the module notes) as rows made on demand, not a second graph.
 
     What :func:`for_tools` returns, as the GraphML and Cytoscape.js writers read it:
-    ``nodes(data=...)`` and ``edges(keys=..., data=...)``, as networkx gives them, in the order a
-    ``MultiDiGraph`` built from them would give (nodes in IRI order; edges by source,
-    target and key). Each call makes
-    the attribute dictionaries anew, from the projection's: at 100,000 papers a second
-    ``MultiDiGraph`` took 350 MB for the few seconds the two files need it.
+    ``nodes(data=...)`` and ``edges(keys=..., data=...)`` as networkx gives them, in the
+    order a ``MultiDiGraph`` built from them would list them (nodes in IRI order; edges
+    by source, target and key). Each call makes the attribute dictionaries anew, from
+    the projection's: at 100,000 papers a second ``MultiDiGraph`` took 350 MB for the
+    few seconds the two files need it.
     """
 
     graph: dict[str, Any] = {}  # noqa: RUF012 - read only: a tools graph has no graph attributes

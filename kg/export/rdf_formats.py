@@ -52,8 +52,8 @@ def turtle_and_ntriples_chunks(triples: CanonicalTriples) -> Iterator[tuple[byte
     """Turtle and N-Triples in pieces, each a run of whole subjects: ``(turtle, ntriples)``.
 
     Both files are made from the same N-Triples lines, written a few thousand subjects
-    at a time (Turtle by Oxigraph from those lines), so memory holds one piece (at 100,000 papers the whole documents are
-    330 and 850 MB). Sorted N-Triples lines start with their subjects, so the subjects
+    at a time (Turtle by Oxigraph from those lines), so memory holds one piece (at
+    100,000 papers the whole documents are 330 and 850 MB). Sorted N-Triples lines start with their subjects, so the subjects
     are taken in the order of their ``<iri>`` bytes and sorting each piece's lines sorts
     the file: Oxigraph writes an IRI as it is (it only accepts IRIs that need no escape
     in N-Triples), and each piece is still checked to follow the last one. The first

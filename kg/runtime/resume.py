@@ -2,9 +2,10 @@
 
 A forked child replaces itself by a new Python (:func:`kg.runtime.workers._resume_afresh`),
 which comes here with two file descriptors: an unnamed file holding the child's
-``sys.path`` then the task, pickled, and the pipe its parent reads. The answer on the pipe is what any forked child
-sends (``("ok", result)`` or ``("error", exception)``, pickled), so the parent cannot
-tell the difference, except in the memory the child holds.
+``sys.path`` then the task, pickled, and the pipe its parent reads. The answer on the
+pipe is what any forked child sends (``("ok", result)`` or ``("error", exception)``,
+pickled, by :func:`kg.runtime.workers._answer`), so the parent cannot tell the
+difference, except in the memory the child holds.
 """
 
 from __future__ import annotations
