@@ -206,8 +206,8 @@ def test_a_kill_during_kg_build_keeps_the_previous_exports_and_store(built: Path
         import os, signal, sys
         import kg.sparql.store as store
         real = store.StagedStore.load_ntriples
-        def dying(self, source):
-            real(self, source)
+        def dying(self, source, **options):
+            real(self, source, **options)
             os.kill(os.getpid(), signal.SIGKILL)  # the store is written, not yet published
         store.StagedStore.load_ntriples = dying
         from kg.cli import app

@@ -7,8 +7,9 @@ file has been produced are they all put in place, in one step, by
 manifest). A failure or a kill while rendering or writing leaves the previous exports
 untouched and no temp file behind. The RDF files and
 the graph files (GraphML, Cytoscape.js, views) are two independent branches, rendered
-in two processes at once where :mod:`kg.runtime.workers` may fork; BibTeX and CSL-JSON
-go with whichever of the two is lighter. With a persistent store, the RDF branch runs
+in two processes at once where :mod:`kg.runtime.workers` may fork; BibTeX and CSL-JSON,
+which read the knowledge base only, are written by a second process while the first
+makes the triples (one core would otherwise idle then). With a persistent store, the RDF branch runs
 in a new interpreter given only the triples (:class:`~kg.runtime.workers.Afresh`), then
 fills the store from the N-Triples it wrote: a forked copy of the build would hold
 every page of it that it reads.
@@ -31,7 +32,7 @@ from kg.graph.namespaces import Namespaces
 from kg.graph.rdf import iter_triples
 from kg.model import KnowledgeBase
 from kg.runtime.gc_pause import gc_paused
-from kg.runtime.workers import Afresh, last_task_here, run_concurrently
+from kg.runtime.workers import Afresh, last_task_here, run_both
 from kg.sparql.store import StagedStore, StoreCache
 
 if TYPE_CHECKING:
@@ -302,20 +303,26 @@ def _build_into(
     """The body of :func:`build_exports`: render, stage, commit (and fill ``store``)."""
     target = folder.shown
     staged = {name: folder.reserve(name) for name in export_file_names(views=views)}
-    triples = _triples(kb, namespaces, report)
 
-    # The citation files go with the lighter of the two processes: the RDF one, unless
-    # it also fills the store (which takes about as long as the RDF files themselves).
+    # The citation files read the knowledge base only: they are written by a second
+    # process while this one makes the triples, a stretch that would otherwise leave
+    # the second core idle.
+    def citations(part: BuildReport) -> Iterator[tuple[str, bytes]]:
+        return _citation_files(kb, part)
+
+    triples, cited = run_both(
+        functools.partial(_triples, kb, namespaces, report),
+        functools.partial(_stage, citations, staged, target),
+        jobs=jobs,
+    )
+
     # Each side empties the triples once it is done with them if no later task in its
     # process reads them (a forked side, or the last of the two run in turn).
     def graph_side(part: BuildReport) -> Iterator[tuple[str, bytes]]:
-        if store is not None:
-            yield from _citation_files(kb, part)
-        yield from _graph_files(kb, triples, views, part, release=last_task_here())
+        return _graph_files(kb, triples, views, part, release=last_task_here())
 
     def rdf_side(part: BuildReport) -> Iterator[tuple[str, bytes]]:
-        yield from _rdf_files(triples, part, release=last_task_here())
-        yield from _citation_files(kb, part)
+        return _rdf_files(triples, part, release=last_task_here())
 
     rdf: Callable[[], Staged] | Afresh[Staged]
     if store is None:
@@ -326,11 +333,9 @@ def _build_into(
         mine = {name: staged[name] for name in RDF_FILES}
         task = functools.partial(_rdf_files_and_store, triples, mine, target, store)
         rdf = Afresh(task, pass_fds=tuple(mine.values()))
-    parts = run_concurrently(
-        [functools.partial(_stage, graph_side, staged, target), rdf], jobs=jobs
-    )
+    parts = run_both(functools.partial(_stage, graph_side, staged, target), rdf, jobs=jobs)
     digests: dict[str, tuple[int, str]] = {}
-    for part, part_digests in parts:
+    for part, part_digests in [cited, *parts]:
         report.files.update(part.files)
         report.seconds.update(part.seconds)
         digests.update(part_digests)
@@ -386,7 +391,8 @@ def _rdf_files_and_store(
 
     part, digests = _stage(files, staged, target)
     start = time.perf_counter()
-    store.load_ntriples(f"/proc/self/fd/{staged[EXPORT_FILES['ntriples']]}")
+    # Checked: every N-Triples piece was parsed strictly to make its Turtle.
+    store.load_ntriples(f"/proc/self/fd/{staged[EXPORT_FILES['ntriples']]}", checked=True)
     part.seconds["store"] = time.perf_counter() - start
     return part, digests
 

@@ -37,9 +37,10 @@ from typing import Any, Generic, TypeVar
 
 from kg.errors import KgError, WorkerError
 
-__all__ = ["Afresh", "available_jobs", "last_task_here", "run_concurrently"]
+__all__ = ["Afresh", "available_jobs", "last_task_here", "run_both", "run_concurrently"]
 
 T = TypeVar("T")
+U = TypeVar("U")
 
 
 @dataclass(frozen=True)
@@ -211,6 +212,19 @@ def run_concurrently(
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(pid, 0)
     return results  # type: ignore[return-value]
+
+
+def run_both(
+    first: Callable[[], T], second: Callable[[], U] | Afresh[U], *, jobs: int | None = None
+) -> tuple[T, U]:
+    """:func:`run_concurrently` of two tasks of different result types: ``first`` here.
+
+    >>> run_both(lambda: 1, lambda: "two", jobs=1)
+    (1, 'two')
+    """
+    tasks: list[Callable[[], Any] | Afresh[Any]] = [first, second]
+    here, there = run_concurrently(tasks, jobs=jobs)
+    return here, there
 
 
 def _fork(task: Callable[[], T] | Afresh[T]) -> tuple[int, int]:

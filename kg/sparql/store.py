@@ -132,18 +132,22 @@ class StagedStore:
     path: Path
     lock_fd: int
 
-    def load_ntriples(self, source: str | Path) -> None:
+    def load_ntriples(self, source: str | Path, *, checked: bool = False) -> None:
         """Fill the store from an N-Triples file, in pieces of whole lines, then compact it.
 
         Oxigraph's bulk loader holds what it is given in memory: the whole 85 MB file of
         10,000 papers took 590 MiB, pieces of 16 MB take 170 MiB (and less time). The
         pieces leave many small files; :meth:`pyoxigraph.Store.optimize` merges them, or
         queries would run twice as slow.
+
+        ``checked``: the file was already parsed strictly (a build writes Turtle by
+        parsing each N-Triples piece with Oxigraph), so the loader skips checking IRIs
+        again (Oxigraph's ``lenient``): 8 of 56 CPU-seconds at 100,000 papers.
         """
         store = ox.Store(str(self.path))
         with open(source, "rb") as handle:
             while lines := handle.readlines(LOAD_PIECE_BYTES):
-                store.bulk_load(b"".join(lines), format=ox.RdfFormat.N_TRIPLES)
+                store.bulk_load(b"".join(lines), format=ox.RdfFormat.N_TRIPLES, lenient=checked)
                 del lines
         store.flush()
         store.optimize()
