@@ -32,6 +32,7 @@ from markdown_it.rules_core import text_join as core_text_join
 
 from kg.ingest.entries import EntryContext, join_split_items, may_continue, read_candidate
 from kg.ingest.files import read_input_text
+from kg.ingest.link_normal import fast_normalizer
 from kg.ingest.md_blocks import collect
 from kg.ingest.pieces import Candidate
 from kg.ingest.sections import keep_used, read_sections
@@ -173,6 +174,7 @@ def _block_tokens(text: str) -> tuple[MarkdownIt, list[Any], dict[str, Any]]:
     """
     md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table")
     md.disable(["inline", "text_join"])
+    md.normalizeLink = fast_normalizer(md.normalizeLink)  # type: ignore[method-assign,assignment]
     env: dict[str, Any] = {}
     return md, md.parse(text, env), env
 
