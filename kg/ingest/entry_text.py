@@ -40,6 +40,9 @@ TRIM = " \t.,;:|–—-•·*_~\"“”'’`[](){}\u2003\u2002\u00a0"
 CJK_NAME = re.compile(r"^[\u3400-\u9fff\uac00-\ud7af]{2,4}$")  # 赵鑫, 김민수: no spaces
 LETTER = re.compile(r"[^\W\d_]")
 YEARISH = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)|'\d\d\b|\d+\s*[-–]\s*\d+")
+_BY = re.compile(r"\s+by\s+(?=[A-Z])")
+_SENTENCE_END = re.compile(r"(?<=[^\s.]{3})\.\s+(?=[A-Z])")
+_FIELD_BREAK = re.compile(r"\s*\|\s*|\s+[-–—]\s+|\u2003")
 
 IN_TEXT = {"quoted", "text", "italic", "name"}  # title cues that leave the rest of their unit
 
@@ -89,7 +92,7 @@ def is_clearly_venue(text: str) -> bool:
 
 def split_by(text: str) -> str:
     """Mark ``Title by A, B. Venue`` as two fields, only where a name run follows ``by``."""
-    for match in re.finditer(r"\s+by\s+(?=[A-Z])", text):
+    for match in _BY.finditer(text):
         after = text[match.end() :]
         head = author_prefix(after)
         if head is None:
@@ -103,7 +106,7 @@ def split_by(text: str) -> str:
 
 def split_sentence(text: str) -> str:
     """Mark ``Title. A, B. Venue Year`` as fields where a run of names follows a period."""
-    for match in re.finditer(r"(?<=[^\s.]{3})\.\s+(?=[A-Z])", text):
+    for match in _SENTENCE_END.finditer(text):
         after = text[match.end() :]
         head = author_prefix(after)
         if head is not None:
@@ -115,7 +118,7 @@ def split_sentence(text: str) -> str:
 
 def fields(text: str) -> list[str]:
     """The fields of a plain text, in order (see the module docstring)."""
-    parts = re.split(r"\s*\|\s*|\s+[-–—]\s+|\u2003", split_by(split_sentence(text)))
+    parts = _FIELD_BREAK.split(split_by(split_sentence(text)))
     return [f for f in parts if f.strip(TRIM)]
 
 

@@ -33,6 +33,9 @@ from kg.ingest.units import Unit
 
 __all__ = ["Choice", "author_choice", "cut_out", "pick_title", "title_choices"]
 
+_LEADING_PUNCTUATION = re.compile(r"^\s*[,.;:)]+\s*")
+_BY_AUTHORS = re.compile(r"^(?:by|authors?:?)\s+", re.I)
+
 
 @dataclass
 class Choice:
@@ -165,8 +168,8 @@ def author_choice(
         if title is not None and i == title.unit and title.cue not in IN_TEXT:
             continue
         for part in fields(u.text):
-            part = re.sub(r"^\s*[,.;:)]+\s*", "", part)
-            part = re.sub(r"^(?:by|authors?:?)\s+", "", part.strip(), flags=re.I)
+            part = _LEADING_PUNCTUATION.sub("", part)
+            part = _BY_AUTHORS.sub("", part.strip())
             candidate = author_prefix(part, lenient=u.italic)
             if candidate is not None:
                 return i, candidate

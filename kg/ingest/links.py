@@ -37,6 +37,7 @@ _ARXIV = [
     ),
 ]
 _DOI = re.compile(r"(?:doi\.org/|/doi/(?:abs/|full/|pdf/|epdf/)?)(10\.\d{4,9}/[^\s?#]+)", re.I)
+_LABEL_PUNCTUATION = re.compile(r"[\[\](){}<>:*_`'\"!|.,;]+")
 _PAPER_HOSTS = (
     "arxiv.org", "openreview.net", "aclanthology.org", "aclweb.org", "doi.org", "dl.acm.org",
     "ieeexplore.ieee.org", "link.springer.com", "sciencedirect.com", "nature.com",
@@ -121,7 +122,7 @@ def is_generic_label(label: str) -> bool:
     """
     if is_id_label(label):
         return True  # "arXiv:2005.14165", "2005.14165v2", "doi:10.1000/x": an id, no title
-    name = re.sub(r"[\[\](){}<>:*_`'\"!|.,;]+", " ", fold(label)).strip()
+    name = _LABEL_PUNCTUATION.sub(" ", fold(label)).strip()
     if not name or name.startswith(("http://", "https://", "www.")):
         return True
     if not any(c.isalnum() for c in name):

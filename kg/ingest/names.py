@@ -40,6 +40,8 @@ _NOT_NAME_WORDS = {
     "preprint", "is", "are", "we", "new", "and", "or", "by", "at", "as", "be",
 }  # fmt: skip
 _LETTERS = re.compile(r"[^\W\d_]")
+_MARKS = re.compile(r"[*†‡§¶#∗✉]+|\\\*|\d+$|\(\s*\)")  # footnote marks, affiliations
+_NAME_BREAK = re.compile(r",|\s+and\s+|\s*&\s*|\s*;\s*")
 _QUOTED_PART = re.compile(r"^[\"“”'‘’].*[\"“”'‘’]$")
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 # a word of a name; ' ^ " ~ ` inside are remnants of LaTeX accents (Su'arez, Beno^it)
@@ -60,7 +62,7 @@ class AuthorRun:
 
 
 def _clean(name: str) -> str:
-    name = re.sub(r"[*†‡§¶#∗✉]+|\\\*|\d+$|\(\s*\)", "", name)
+    name = _MARKS.sub("", name)
     return " ".join(name.split()).strip(" ,.;:")
 
 
@@ -108,7 +110,7 @@ def _split(text: str) -> tuple[list[str], bool]:
     and_parts = [p.rstrip(",") for p in and_parts]
     if len(and_parts) > 1 and all(p.count(",") == 1 for p in and_parts):
         return [" ".join(reversed([s.strip() for s in p.split(",")])) for p in and_parts], True
-    parts = [p.strip() for p in re.split(r",|\s+and\s+|\s*&\s*|\s*;\s*", text) if p.strip()]
+    parts = [p.strip() for p in _NAME_BREAK.split(text) if p.strip()]
     if len(parts) >= 2 and len(parts) % 2 == 0 and "," in text and " and " not in text:
         pairs = list(zip(parts[::2], parts[1::2], strict=True))
         latin_lasts = all(re.match(r"[A-Za-z\u00c0-\u024f]", last) for last, _ in pairs)

@@ -152,6 +152,11 @@ _BARE_SHORT_YEAR = re.compile(r"^(.*[A-Za-z])[\s,]+(\d\d)\W*$")
 _MONTH_WORD = re.compile(r"\b(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?\b", re.I)
 _CCF = re.compile(r"\bCCF[- ]?[ABC]\b|\bCORE[- ]?A\*?\b", re.I)
 _LEAD = re.compile(r"^(?:in\s+)?(?:proceedings\s+of\s+(?:the\s+)?|proc\.\s+(?:of\s+)?)", re.I)
+_ALTERNATIVES = re.compile(r"\s+/\s+|;\s+")  # "NeurIPS Workshop 2023 / ACL 2024"
+_BRACKETS = re.compile(r"[\[\](){}（）*_|]+")
+_PLACEHOLDERS = re.compile(r"\b(?:none|n/a|tbd|todo|null)\b", re.I)
+_VENUE_WORD = re.compile(r"[A-Za-z][A-Za-z\-&]*")
+_DIGIT = re.compile(r"\d")  # what the date patterns' \d matches: any Unicode digit
 
 
 @dataclass(frozen=True)
@@ -193,6 +198,8 @@ def read_date(text: str) -> tuple[int | None, int | None, str]:
     >>> read_date("VLDB 22'")
     (2022, None, 'VLDB')
     """
+    if not _DIGIT.search(text):  # most texts asked (titles, names): every date has digits
+        return None, None, text.strip()
     if match := _YEAR_MONTH.search(text):
         year, month = int(match.group(1)), int(match.group(2))
     elif match := _YEAR.search(text):
@@ -218,7 +225,7 @@ def looks_like_venue(text: str, *, acronyms: bool = True, short: bool = True) ->
     >>> looks_like_venue("CVPR"), looks_like_venue("Contrastive Learning under Heterophily")
     (True, False)
     """
-    words = re.findall(r"[A-Za-z][A-Za-z\-&]*", text)
+    words = _VENUE_WORD.findall(text)
     if not words or len(words) > 14 or fold(text).strip() in _NOT_VENUES:
         return False
     if is_known_venue(text):
@@ -255,13 +262,14 @@ def read_venue_year(
     >>> read_venue_year("Contrastive Learning under Heterophily")
     VenueYear(venue=None, venue_as_written=None, track=None, presentation=None, year=None, month=None, correction=None)
     """
-    text = re.split(r"\s+/\s+|;\s+", text, maxsplit=1)[0]  # "NeurIPS Workshop 2023 / ACL 2024"
+    text = _ALTERNATIVES.split(text, maxsplit=1)[0]  # "NeurIPS Workshop 2023 / ACL 2024"
     year, month, rest = read_date(_CCF.sub(" ", text))
     if year is None and (bare := _BARE_SHORT_YEAR.match(rest)) and looks_like_venue(bare.group(1)):
         year, rest = _expand(bare.group(2)), bare.group(1)  # "ICDCS 13", "VLDB 20"
-    rest = _PAGES.sub(" ", rest)
-    rest = re.sub(r"[\[\](){}（）*_|]+", " ", rest)
-    rest = re.sub(r"\b(?:none|n/a|tbd|todo|null)\b", " ", rest, flags=re.I)
+    if _DIGIT.search(rest):  # pages, volumes and issues are numbers
+        rest = _PAGES.sub(" ", rest)
+    rest = _BRACKETS.sub(" ", rest)
+    rest = _PLACEHOLDERS.sub(" ", rest)
     rest = " ".join(rest.split()).strip(" ,.;:-–—/'’`\"")
     if not rest:
         return VenueYear(year=year, month=month)
