@@ -1,4 +1,4 @@
-"""One ``kg build`` as users run it: wall time, peak memory of every process, stage seconds.
+"""One ``kg build`` as users run it: wall time, CPU time, peak memory, stage seconds.
 
 The measurement behind issue 13's item 4 (the 100,000-paper build under 2.5 GiB and
 90 s): ``kg build`` of a generated list (``generate.py``) with its curation, every
@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -40,6 +41,7 @@ def measure(corpus: Path, work: Path) -> dict[str, object]:
         "--curation", str(corpus), "--out", str(out), "--timings",
     ]  # fmt: skip
     load = os.getloadavg()[0]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     child = subprocess.Popen(
         command,
@@ -53,11 +55,14 @@ def measure(corpus: Path, work: Path) -> dict[str, object]:
     _, err = child.communicate()
     tree.stop()
     wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # every process of the build, reaped
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     if child.returncode != 0:
         raise SystemExit(f"kg build failed ({child.returncode}):\n{err[-2000:]}")
     stages = {m[1]: float(m[2]) for line in err.splitlines() if (m := _STAGE.match(line))}
     return {
         "wall s": round(wall, 1),
+        "cpu s": round(cpu, 1),
         "peak PSS MiB": round(tree.peak_pss_mib),
         "peak RSS sum MiB": round(tree.peak_rss_sum_mib),
         "load at start": round(load, 2),
@@ -77,14 +82,17 @@ def main(argv: list[str] | None = None) -> None:
             runs.append(result := measure(args.corpus, Path(tmp) / str(i)))
             stages = "  ".join(f"{k} {v:.1f}" for k, v in result["stages s"].items())  # type: ignore[attr-defined]
             print(
-                f"run {i + 1}: wall {result['wall s']} s, peak PSS {result['peak PSS MiB']} MiB"
+                f"run {i + 1}: wall {result['wall s']} s, CPU {result['cpu s']} s,"
+                f" peak PSS {result['peak PSS MiB']} MiB"
                 f" (load {result['load at start']})\n  {stages}",
                 flush=True,
             )
     walls = [float(r["wall s"]) for r in runs]  # type: ignore[arg-type]
+    cpus = [float(r["cpu s"]) for r in runs]  # type: ignore[arg-type]
     peaks = [float(r["peak PSS MiB"]) for r in runs]  # type: ignore[arg-type]
     print(
-        f"median of {len(runs)}: wall {statistics.median(walls):.1f} s, peak PSS {statistics.median(peaks):.0f} MiB"
+        f"median of {len(runs)}: wall {statistics.median(walls):.1f} s,"
+        f" CPU {statistics.median(cpus):.1f} s, peak PSS {statistics.median(peaks):.0f} MiB"
     )
 
 
