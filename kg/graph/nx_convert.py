@@ -20,7 +20,7 @@ from typing import Any
 
 import networkx as nx
 
-from kg.graph.canonical import canonical_triples, subject_runs
+from kg.graph.canonical import Term, canonical_triples
 from kg.graph.namespaces import LKG, PREFIXES
 from kg.graph.rdf import RDF_TYPE, RDFS_LABEL, XSD_INTEGER, Lit, Triple
 
@@ -59,8 +59,8 @@ def to_networkx(triples: Iterable[Triple]) -> nx.MultiDiGraph:
     Node ids are the resources' IRIs; nodes and edges are added in sorted order, so the
     same triples always give the same graph (and the same GraphML bytes). Nodes and
     edges go in with ``add_nodes_from``/``add_edges_from`` (one call each, not one per
-    item: a large build has millions), and each subject's statements are read as a
-    slice of the canonical list rather than copied into lists of their own.
+    item: a large build has millions), and each subject's statements are read from the
+    canonical triples' columns as ``(predicate, object)`` pairs, when a pass needs them.
 
     Long on purpose: it is three passes over millions of triples at 100,000 papers, with
     their lookup tables held in locals; split into functions, each pass would pay for
@@ -78,9 +78,10 @@ def to_networkx(triples: Iterable[Triple]) -> nx.MultiDiGraph:
     roles: dict[str, int] = {}  # authorship or lineage assertion -> _AUTHORSHIP | _ASSERTION
     paper_of_authorship: dict[str, str] = {}
     authorship = LKG + "authorship"
-    for subject, start, end in subject_runs(ordered):
+    statements_of = ordered.statements
+    for subject, start, end in ordered.runs():
         classes: list[str] = []
-        for _, p, o in ordered[start:end]:
+        for p, o in statements_of(start, end):
             if p == RDF_TYPE and isinstance(o, str):
                 classes.append(o)
             elif p == authorship and isinstance(o, str):
@@ -98,11 +99,11 @@ def to_networkx(triples: Iterable[Triple]) -> nx.MultiDiGraph:
         if role:
             roles[subject] = role
 
-    def runs_of(wanted: dict[str, Any]) -> Iterator[tuple[str, list[Triple]]]:
-        """``(subject, its statements)`` of the subjects in ``wanted``, in order."""
-        for subject, start, end in subject_runs(ordered):
+    def runs_of(wanted: dict[str, Any]) -> Iterator[tuple[str, list[tuple[str, Term]]]]:
+        """``(subject, its (predicate, object) pairs)`` of the subjects in ``wanted``, in order."""
+        for subject, start, end in ordered.runs():
             if subject in wanted:
-                yield subject, ordered[start:end]
+                yield subject, statements_of(start, end)
 
     names: dict[str, str] = {}  # predicate IRI -> its local name, computed once each
 
@@ -116,7 +117,7 @@ def to_networkx(triples: Iterable[Triple]) -> nx.MultiDiGraph:
         for iri, statements in runs_of(kinds):
             attrs: dict[str, Any] = {"kind": kinds[iri], "label": ""}
             values: dict[str, list[str | Lit]] = {}
-            for _, p, o in statements:
+            for p, o in statements:
                 if p == RDFS_LABEL and isinstance(o, Lit):
                     attrs["label"] = o.value
                 elif isinstance(o, Lit) or (o not in typed and p not in _SKIP_PREDICATES):
@@ -134,7 +135,7 @@ def to_networkx(triples: Iterable[Triple]) -> nx.MultiDiGraph:
     assertions: dict[tuple[str, str, str], dict[str, str]] = {}
     for iri, statements in runs_of(roles):  # in order: a later one wins, as it always did
         if roles[iri] & _ASSERTION:
-            fields = {name_of(p): o for _, p, o in statements}
+            fields = {name_of(p): o for p, o in statements}
             newer, older, rel = (
                 fields.get("newer"),
                 fields.get("older"),
@@ -151,7 +152,7 @@ def to_networkx(triples: Iterable[Triple]) -> nx.MultiDiGraph:
         for iri, statements in runs_of(roles):
             if not roles[iri] & _AUTHORSHIP:
                 continue
-            fields = {name_of(p): o for _, p, o in statements}
+            fields = {name_of(p): o for p, o in statements}
             paper = paper_of_authorship[iri]
             person, position, written = (
                 fields.get("person"),
@@ -174,7 +175,7 @@ def to_networkx(triples: Iterable[Triple]) -> nx.MultiDiGraph:
 
     def other_edges() -> Iterator[tuple[str, str, str, dict[str, Any]]]:
         for s, statements in runs_of(kinds):
-            for _, p, o in statements:
+            for p, o in statements:
                 if isinstance(o, Lit) or o not in kinds or p in _SKIP_PREDICATES or p == creator:
                     continue
                 name = name_of(p)
