@@ -23,7 +23,7 @@ _PIECES = st.sampled_from(
         ".", "..", "xn--bcher-kva", "bücher", "ArXiv", "arxiv.org", "github.com", ":", ":80",
         ":99999", "@", "user:pw@", "/", "?", "#", "&", "=", "%", "%2F", "%zz", "%4", " ",
         "[", "]", "[::1]", "'", "(", ")", "*", "!", "~", "_", ";", ",", "+", "$", "\\",
-        "|", "^", "`", "{", "}", "<", ">", '"', "é", "中", "\u200b", "\t", "a" * 64,
+        "|", "^", "`", "{", "}", "<", ">", '"', "é", "中", "\u200b", "\t", "a" * 64, "abcdefghij." * 12,
     ]
 )  # fmt: skip
 
@@ -37,6 +37,8 @@ _PIECES = st.sampled_from(
 @example("https://a..b/")
 @example("https://example.org:8080/p?q=1#f")
 @example("https://example.org/x@y")
+@example("https://" + "abcdefghij." * 25 + "com/x")  # a host over 255 characters
+@example("https://" + "abcdefghij." * 18 + "ab/x")  # a host of 200 characters: the fast path
 def test_the_fast_path_gives_what_markdown_it_gives(url: str) -> None:
     assert FAST(url) == ORACLE(url)
 

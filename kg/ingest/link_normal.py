@@ -16,12 +16,13 @@ from collections.abc import Callable
 
 __all__ = ["fast_normalizer"]
 
-#: A URL markdown-it's normalisation returns unchanged: ``http(s)://``, a host of
-#: lower-case ASCII labels (punycode leaves them as they are), an optional port, then
+#: A URL markdown-it's normalisation returns unchanged: ``http(s)://``, a host of at most
+#: 200 characters in lower-case ASCII labels (punycode leaves them as they are), an optional port, then
 #: only characters mdurl never encodes (RFC 3986's unreserved and reserved ones, but
 #: ``[``, ``]`` and ``%``, which it may).
 _UNCHANGED = re.compile(
     r"https?://"
+    r"(?=[a-z0-9.-]{1,200}(?:[:/?#]|$))"  # mdurl drops a host over 255 characters
     r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*"
     r"(?::[0-9]{1,5})?"
     r"(?:[/?#][A-Za-z0-9;/?:@&=+$,\-_.!~*'()#]*)?"
