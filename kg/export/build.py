@@ -5,14 +5,14 @@ as it exists, so a large build never holds an output whole in memory; only when 
 file has been produced are they all put in place, in one step, by
 :mod:`kg.export.swap` (which also serialises builds into one folder and writes the
 manifest). A failure or a kill while rendering or writing leaves the previous exports
-untouched and no temp file behind. The RDF files and
-the graph files (GraphML, Cytoscape.js, views) are two independent branches, rendered
-in two processes at once where :mod:`kg.runtime.workers` may fork; BibTeX and CSL-JSON,
-which read the knowledge base only, are written by a second process while the first
-makes the triples (one core would otherwise idle then). With a persistent store, the RDF branch runs
-in a new interpreter given only the triples (:class:`~kg.runtime.workers.Afresh`), then
-fills the store from the N-Triples it wrote: a forked copy of the build would hold
-every page of it that it reads.
+untouched and no temp file behind. The RDF files and the graph files (GraphML,
+Cytoscape.js, views) are two independent branches, rendered in two processes at once
+where :mod:`kg.runtime.workers` may fork; BibTeX and CSL-JSON, which read the knowledge
+base only, are written by a second process while the first makes the triples (one core
+would otherwise idle then). With a persistent store, the RDF branch runs in a new
+interpreter given only the triples (:class:`~kg.runtime.workers.Afresh`), then fills the
+store from the N-Triples it wrote: a forked copy of the build would hold every page of
+it that it reads.
 """
 
 from __future__ import annotations
