@@ -64,6 +64,70 @@ CASES = [
         '- ["Playing Atari with Deep Reinforcement Learning"](https://arxiv.org/abs/1312.5602) — Mnih et al., NIPS Workshop 2013',
         ("Playing Atari with Deep Reinforcement Learning", ("Mnih",), "NeurIPS", 2013),
     ),
+    # venue and year in brackets at the end of a bold title, authors and links below
+    (
+        "- **Learning Graph Representation via Frequent Subgraphs (SDM 2018)**\n"
+        "  - Dang Nguyen, Wei Luo\n"
+        "  - [[Paper]](https://epubs.siam.org/doi/pdf/10.1137/1.9781611975321.35)",
+        (
+            "Learning Graph Representation via Frequent Subgraphs",
+            ("Dang Nguyen", "Wei Luo"),
+            "SDM",
+            2018,
+        ),
+    ),
+    (
+        "- **Joint Structure Feature Exploration and Regularization for Multi-Task Graph Classification (TKDE 2015)**\n"
+        "  - Shirui Pan, Jia Wu\n"
+        "  - [[Paper]](https://ieeexplore.ieee.org/document/7302040)",
+        (
+            "Joint Structure Feature Exploration and Regularization for Multi-Task Graph Classification",
+            ("Shirui Pan", "Jia Wu"),
+            "TKDE",
+            2015,
+        ),
+    ),
+    # a Title-Case title after a venue badge, though it is shaped like one long name
+    (
+        "* [CVPR 2023] Indescribable Multi-modal Spatial Evaluator [[pdf]](https://arxiv.org/abs/2303.00369) [[code]](https://github.com/Kidswiss/IMSE)",
+        ("Indescribable Multi-modal Spatial Evaluator", (), "CVPR", 2023),
+    ),
+    # unlinked entries dated at a venue: a badge that opens them, or a known venue after a comma
+    (
+        "* (CVPR 17) iCaRL: Incremental Classifier and Representation Learning",
+        ("iCaRL: Incremental Classifier and Representation Learning", (), "CVPR", 2017),
+    ),
+    (
+        "* (PNAS 17) Overcoming Catastrophic Forgetting in Neural Networks",
+        ("Overcoming Catastrophic Forgetting in Neural Networks", (), "PNAS", 2017),
+    ),
+    (
+        "* (ICLR 19) Learning to Learn without Forgetting by Maximizing Transfer and Minimizing Interference",
+        (
+            "Learning to Learn without Forgetting by Maximizing Transfer and Minimizing Interference",
+            (),
+            "ICLR",
+            2019,
+        ),
+    ),
+    (
+        "* (NeurIPS 21) DualNet: Continual Learning, Fast and Slow",
+        ("DualNet: Continual Learning, Fast and Slow", (), "NeurIPS", 2021),
+    ),
+    (
+        "- Deep Residual Learning for Image Recognition, CVPR 2016",
+        ("Deep Residual Learning for Image Recognition", (), "CVPR", 2016),
+    ),
+    # a period inside the last comma's field keeps the run of names whole
+    (
+        "* [QMIX: Monotonic Value Function Factorisation](https://arxiv.org/abs/1803.11485) by Tabish Rashid, Mikayel Samvelyan, Shimon Whiteson. ICML 2018.",
+        (
+            "QMIX: Monotonic Value Function Factorisation",
+            ("Tabish Rashid", "Mikayel Samvelyan", "Shimon Whiteson"),
+            "ICML",
+            2018,
+        ),
+    ),
 ]
 
 
@@ -72,3 +136,33 @@ def test_a_style_outside_the_corpus_reads_right(line, expected):
     [paper] = parse_markdown(f"# L\n\n{line}\n", source="styles.md").papers
     title, authors, venue, year = expected
     assert (paper.title, paper.authors, paper.venue, paper.year) == (title, authors, venue, year)
+
+
+def test_sibling_items_each_dated_by_a_badge_stay_two_papers():
+    """The second item is an entry of its own, not the first one's authors line."""
+    doc = parse_markdown(
+        "# L\n\n"
+        "* (CVPR 21) PLOP: Learning without Forgetting for Continual Semantic Segmentation\n"
+        "* (CVPR 21) Incremental Few-Shot Instance Segmentation\n",
+        source="styles.md",
+    )
+    assert [(p.title, p.authors, p.venue, p.year) for p in doc.papers] == [
+        ("PLOP: Learning without Forgetting for Continual Semantic Segmentation", (), "CVPR", 2021),
+        ("Incremental Few-Shot Instance Segmentation", (), "CVPR", 2021),
+    ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "- MSCOCO Captions — https://cocodataset.org/",  # a dataset's address is no title
+        "- Notes from our reading group, Microsoft 2023",  # an unknown name and a year
+        "- [A long note on trends: and explorations] https://example.org/notes (2020)",
+    ],
+)
+def test_unlinked_text_without_a_venue_is_no_paper(line):
+    doc = parse_markdown(f"# L\n\n{line}\n", source="styles.md")
+    assert doc.papers == ()
+    assert [s.reason for s in doc.report.skipped] == [
+        "no paper evidence (no paper link, authors or venue)"
+    ]

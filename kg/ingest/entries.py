@@ -24,7 +24,7 @@ from kg.ingest.inline import html_pieces, inline_pieces
 from kg.ingest.links import host_of, is_generic_label
 from kg.ingest.pieces import Candidate, Piece, plain_text
 from kg.ingest.sections import Section
-from kg.ingest.venues import year_in_url
+from kg.ingest.venues import is_known_venue, year_in_url
 from kg.model import Category, Diagnostic, Link, LinkKind, Paper, Skip, SourceRef, YearSource
 from kg.text import slugify
 
@@ -140,6 +140,19 @@ def _line_of(pieces: list[Piece], default: int) -> int:
     return next((p.line for p in pieces if not p.brk), default)
 
 
+def _known_venue(reading: Reading) -> bool:
+    """Whether the entry names a venue of the venue table (``CVPR``), or one in a badge.
+
+    Unlinked text followed by an unknown name and a year (``..., Microsoft 2023``) is
+    no sign of a paper; the same name in a badge that opens the entry (``(PNAS 17)``)
+    or a known venue anywhere is.
+    """
+    venue = reading.venue
+    if venue.venue is None:
+        return False
+    return reading.venue_badge or is_known_venue(venue.venue_as_written or venue.venue)
+
+
 def _judge(reading: Reading) -> str | None:
     """Why the reading is no paper, or ``None`` when it is one."""
     if not reading.title:
@@ -152,6 +165,8 @@ def _judge(reading: Reading) -> str | None:
     website_only = kinds == {LinkKind.HOMEPAGE} and reading.title_link_kind is None
     if reading.venue.venue and reading.title_cue in _STRONG_CUES and not website_only:
         return None  # a named work at a venue; a venue and a [[website]] alone is an event
+    if not kinds and reading.year is not None and _known_venue(reading):
+        return None  # "(CVPR 17) Title", "Title, ICML 2018": unlinked, but dated at a venue
     if reading.title_link_kind in _NOT_PAPER_KINDS and not (
         reading.paper_link or reading.arxiv_id or reading.doi
     ):

@@ -78,6 +78,8 @@ class Reading:
     arxiv_id: str | None = None
     doi: str | None = None
     label_before: str | None = None
+    #: The venue comes from a badge (``[ICLR 2024]``, ``(CVPR 17)``, a shields.io image).
+    venue_badge: bool = False
     skip: str | None = None
     warnings: list[tuple[int, str]] = field(default_factory=list)
 
@@ -317,7 +319,7 @@ def recognise(pieces: list[Piece], *, line: int, columns: Sequence[str] = ()) ->
     meta = _merge_meta(metas)
     rest = _venue_from_units(units, taken, named=bool(reading.authors))
     venue = meta if meta.venue else (table_venue if table_venue.venue else rest)
-    reading.venue = venue
+    reading.venue, reading.venue_badge = venue, bool(meta.venue)
     reading.year = meta.year or table_venue.year or venue.year or rest.year
     reading.month = (meta.month if meta.year else None) or (
         venue.month if venue.year == reading.year else None

@@ -13,6 +13,7 @@ import re
 
 from kg.ingest.names import name_score, read_authors
 from kg.ingest.venue_year import looks_like_venue, read_date, read_venue_year
+from kg.ingest.venues import is_known_venue
 from kg.text import clean_text
 
 __all__ = [
@@ -43,6 +44,10 @@ YEARISH = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)|'\d\d\b|\d+\s*[-–]\s*\d+"
 _BY = re.compile(r"\s+by\s+(?=[A-Z])")
 _SENTENCE_END = re.compile(r"(?<=[^\s.]{3})\.\s+(?=[A-Z])")
 _FIELD_BREAK = re.compile(r"\s*\|\s*|\s+[-–—]\s+|\u2003")
+# ", CVPR 2017" ending a field; ", Hongyuan Zha. arXiv 2020" or ", et al. ICML 2018"
+# (a period inside) ends a run of names, which the author reader splits itself
+_COMMA_TAIL = re.compile(r",\s+((?:[^,.]|\.(?!\s)){2,80}?)[\s.]*$")
+_DIGIT = re.compile(r"\d")
 
 IN_TEXT = {"quoted", "text", "italic", "name"}  # title cues that leave the rest of their unit
 
@@ -119,7 +124,20 @@ def split_sentence(text: str) -> str:
 def fields(text: str) -> list[str]:
     """The fields of a plain text, in order (see the module docstring)."""
     parts = _FIELD_BREAK.split(split_by(split_sentence(text)))
-    return [f for f in parts if f.strip(TRIM)]
+    return [f for part in parts for f in _venue_tail(part) if f.strip(TRIM)]
+
+
+def _venue_tail(part: str) -> list[str]:
+    """``Title, CVPR 2017`` as two fields: a comma before a venue and year ends a field."""
+    if not _DIGIT.search(part) or (match := _COMMA_TAIL.search(part)) is None:
+        return [part]
+    tail = read_venue_year(match.group(1), strict=True, acronyms=False)
+    written = tail.venue_as_written or ""
+    if tail.year is None or not (
+        is_known_venue(written) or looks_like_venue(written, acronyms=False, short=False)
+    ):
+        return [part]
+    return [part[: match.start()], match.group(1)]
 
 
 def lone_words_ok(head: str, *, lenient: bool = False) -> bool:

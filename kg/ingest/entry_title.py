@@ -28,13 +28,17 @@ from kg.ingest.entry_text import (
     words,
 )
 from kg.ingest.links import is_generic_label
-from kg.ingest.names import name_score
+from kg.ingest.names import name_score, read_authors
 from kg.ingest.units import Unit
 
 __all__ = ["Choice", "author_choice", "cut_out", "pick_title", "title_choices"]
 
 _LEADING_PUNCTUATION = re.compile(r"^\s*[,.;:)]+\s*")
 _BY_AUTHORS = re.compile(r"^(?:by|authors?:?)\s+", re.I)
+_URL = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
+# "DualNet: Continual Learning, Fast and Slow": a name and a colon open a title, which
+# then only looks like a run of names ("Authors: A, B" is one)
+_HEADED = re.compile(r"^(?!(?:by|authors?|with|from)\s*:)[^,:;]{2,60}:\s+\S", re.I)
 
 
 @dataclass
@@ -97,14 +101,19 @@ def title_choices(units: list[Unit]) -> list[Choice]:
             continue
         for number, part in enumerate(fields(u.text)):
             cleaned = clean_title(part)
+            if _URL.match(cleaned):
+                continue  # a bare address is where a title lives, not a title
             # "- Llama [[paper]](..)", "- BIRD-SQL Mini-Dev [[paper]](..)": a short name
             # that opens the entry is its title when nothing better is there
             opening = i == first_content and number == 0 and not u.italic
-            if opening and 0 < words(cleaned) <= 4 and not is_venue_text(cleaned):
-                choices.append(Choice("name", cleaned, i, 20))
+            if opening and 0 < words(cleaned) <= _opening_words(cleaned):
+                if not is_venue_text(cleaned):
+                    choices.append(Choice("name", cleaned, i, 20))
             if words(cleaned) < 3 and not (u.italic and words(cleaned) >= 2):
                 continue
-            if name_score(cleaned) >= 0.6 or is_clearly_venue(cleaned):
+            if (name_score(cleaned) >= 0.6 and not _HEADED.match(cleaned)) or is_clearly_venue(
+                cleaned
+            ):
                 continue
             if u.italic:
                 if words(cleaned) >= 4:
@@ -113,6 +122,16 @@ def title_choices(units: list[Unit]) -> list[Choice]:
                 choices.append(Choice("text", cleaned, i, 60 - later))
             break
     return choices
+
+
+def _opening_words(text: str) -> int:
+    """How many words the text that opens an entry may have to be its title at worst.
+
+    A short name (``Llama``, ``BIRD-SQL Mini-Dev``), or one phrase that only reads as a
+    single long name (``[CVPR 2023] Region-specific Diffeomorphic Metric Mapping``): a
+    run of several names (``Shirui Pan, Jia Wu``) stays a run.
+    """
+    return 10 if len(read_authors(text).names) == 1 else 4
 
 
 def pick_title(units: list[Unit]) -> Choice | None:

@@ -39,6 +39,9 @@ _NOT_NAME_WORDS = {
     "proceedings", "transactions", "workshop", "university", "institute", "lab", "team",
     "preprint", "is", "are", "we", "new", "and", "or", "by", "at", "as", "be",
 }  # fmt: skip
+# Words no name ends with: "Minimizing", "Segmentation", "Robustness" (a title read as
+# one long name: "... by Maximizing Transfer and Minimizing Interference").
+_PROSE_WORD = re.compile(r"^\w{3,}(?:[iy][sz]ing|ations?|[ts]ions?|ness|\w{4}ments?)$", re.I)
 _LETTERS = re.compile(r"[^\W\d_]")
 _MARKS = re.compile(r"[*†‡§¶#∗✉]+|\\\*|\d+$|\(\s*\)")  # footnote marks, affiliations
 _NAME_BREAK = re.compile(r",|\s+and\s+|\s*&\s*|\s*;\s*")
@@ -77,6 +80,8 @@ def looks_like_name(text: str) -> bool:
     if not 1 <= len(words) <= 6:
         return False
     if any(len(w.strip(".,")) > 1 and w.casefold().strip(".,") in _NOT_NAME_WORDS for w in words):
+        return False
+    if any(_PROSE_WORD.match(w.strip(".,")) for w in words):
         return False
     capitalised = 0
     for word in words:

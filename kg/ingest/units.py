@@ -121,6 +121,27 @@ def _badge(text: str, *, trusted: bool = False) -> VenueYear:
     return read_venue_year(text, strict=True, acronyms=False, trusted=trusted)
 
 
+def _titled(text: str) -> bool:
+    """Whether styled text is a title with a venue badge at an end: ``**Title (TKDE 2015)**``.
+
+    Read whole, such a text would pass for a venue (it holds one), and the title would be
+    lost with it. The text outside the brackets must be no venue or date of its own
+    (``*Proceedings of ACL (Volume 1), 2023*`` stays one venue).
+    """
+    groups = list(_GROUP.finditer(text))
+    stripped = text.strip()
+    if not groups or not (
+        groups[-1].end() == len(text.rstrip())
+        or groups[0].start() == len(text) - len(text.lstrip())
+    ):
+        return False
+    outside = _GROUP.sub(" ", stripped).strip(" ,.;:|-–—")
+    if not outside or not any(c.isalpha() for c in outside) or read_venue_year(outside):
+        return False
+    inner = next(g for g in (groups[-1].groups()) if g is not None)
+    return bool(_badge(inner.replace("_", " ")))
+
+
 def extract_meta(units: list[Unit]) -> list[VenueYear]:
     """Find venue/date badges in ``units``, blanking them out of the text they were in."""
     found: list[VenueYear] = []
@@ -141,7 +162,9 @@ def extract_meta(units: list[Unit]) -> list[VenueYear]:
         if unit.kind == "link":
             continue
         whole = unit.text.strip().strip("[]()【】").strip()
-        if (unit.bold or unit.code or unit.italic) and whole:
+        styled = unit.bold or unit.code or unit.italic
+        titled = styled and _titled(unit.text)
+        if styled and whole and not titled:
             reading = _badge(whole)
             sure = reading.year is not None or (
                 len(whole.split()) <= 3 and looks_like_venue(whole, acronyms=False, short=False)
@@ -150,7 +173,7 @@ def extract_meta(units: list[Unit]) -> list[VenueYear]:
                 found.append(reading)
                 unit.meta = True
                 continue
-        if unit.bold or unit.italic:
+        if (unit.bold or unit.italic) and not titled:
             continue
         text = _BROKEN_LINK.sub(lambda m: m.group(1) + " | ", unit.text)
         if index == 0 or all(
@@ -167,8 +190,8 @@ def extract_meta(units: list[Unit]) -> list[VenueYear]:
         def blank(match: re.Match[str], index: int = index, opening: int = opening) -> str:
             inner = next(g for g in match.groups() if g is not None)
             # a bracket that opens the entry ("[Pattern Recognition] **Title**") is a badge
-            # whatever it names; elsewhere it must look like a venue or a date
-            trusted = match.start() == opening
+            # whatever short name it holds; elsewhere it must look like a venue or a date
+            trusted = match.start() == opening and len(inner.split()) <= 5 and ": " not in inner
             if cited := _CITED.match(inner):  # "(Goodfellow et al., 2014)": authors and year
                 found.append(VenueYear(year=int(cited.group(2))))
                 return " | " + cited.group(1) + " | "
