@@ -118,6 +118,61 @@ CASES = [
         "- Deep Residual Learning for Image Recognition, CVPR 2016",
         ("Deep Residual Learning for Image Recognition", (), "CVPR", 2016),
     ),
+    # a bold name before a colon labels the linked title; an organisation in the badge is no venue
+    (
+        "* **VALL-E**: [Neural Codec Language Models are Zero-Shot Text to Speech Synthesizers](https://arxiv.org/abs/2301.02111) (2023-01, Microsoft)",
+        ("Neural Codec Language Models are Zero-Shot Text to Speech Synthesizers", (), None, 2023),
+    ),
+    (
+        "* **AudioLM**: [AudioLM: a Language Modeling Approach to Audio Generation](https://arxiv.org/abs/2209.03143) (TASLP 2023, Google)",
+        ("AudioLM: a Language Modeling Approach to Audio Generation", (), "TASLP", 2023),
+    ),
+    # "*et al.*" in italics ends a plain run of names; "(Venue, Year)" after it is the venue
+    (
+        "- **Multimodal Federated Learning: A Survey through the Lens of Different FL Paradigms** — Peng *et al.* (arXiv, 2025)\n"
+        "  [Paper](https://arxiv.org/abs/2505.21792)",
+        (
+            "Multimodal Federated Learning: A Survey through the Lens of Different FL Paradigms",
+            ("Peng",),
+            "arXiv",
+            2025,
+        ),
+    ),
+    (
+        "- **FL-FD: Federated Learning-based Fall Detection with Multimodal Data Fusion** — Panwar *et al.* (Information Fusion, 2023)\n"
+        "  [Paper](https://www.sciencedirect.com/science/article/pii/S1566253523002130)",
+        (
+            "FL-FD: Federated Learning-based Fall Detection with Multimodal Data Fusion",
+            ("Panwar",),
+            "Information Fusion",
+            2023,
+        ),
+    ),
+    # two capitals are initials, not the word "at"; of two dated venues the first is read
+    (
+        "- [Mockingjay](https://arxiv.org/abs/1910.12638) - *AT Liu et al*, `ICASSP 2020`",
+        ("Mockingjay", ("AT Liu",), "ICASSP", 2020),
+    ),
+    (
+        "- [vq-wav2vec: Self-Supervised Learning of Discrete Speech Representations](https://arxiv.org/abs/1910.05453) - *A Baevski et al*, `arXiv 2019, ICLR 2020`",
+        (
+            "vq-wav2vec: Self-Supervised Learning of Discrete Speech Representations",
+            ("A Baevski",),
+            "arXiv",
+            2019,
+        ),
+    ),
+    # a description in CJK prose is no venue, whatever Latin words it holds
+    (
+        "- [Amazon.com recommendations: item-to-item collaborative filtering](http://www.cs.umd.edu/~samir/498/Amazon-Recommendations.pdf) - 介绍 Amazon 的推荐系统原理，主要是介绍 Item-Based 协同过滤算法。 - 2001",
+        ("Amazon.com recommendations: item-to-item collaborative filtering", (), None, 2001),
+    ),
+    # beside a title column, the model-name column holds no authors
+    (
+        "| Model | Paper | Venue | Year |\n|---|---|---|---|\n"
+        "| MSA Transformer | [MSA Transformer](https://doi.org/10.1101/2021.02.12.430858) | ICML | 2021 |",
+        ("MSA Transformer", (), "ICML", 2021),
+    ),
     # a period inside the last comma's field keeps the run of names whole
     (
         "* [QMIX: Monotonic Value Function Factorisation](https://arxiv.org/abs/1803.11485) by Tabish Rashid, Mikayel Samvelyan, Shimon Whiteson. ICML 2018.",

@@ -147,6 +147,17 @@ def _links(units: list[Unit], title: Choice | None, reading: Reading) -> None:
             reading.paper_link = url
 
 
+def _labelled(units: list[Unit], title: int) -> bool:
+    """Whether the title link follows ``**Label**:`` directly."""
+    return (
+        title >= 2
+        and units[title - 2].kind == "text"
+        and units[title - 2].bold
+        and units[title - 1].kind == "text"
+        and units[title - 1].text.strip() in {":", "："}
+    )
+
+
 def _fill(a: VenueYear, b: VenueYear) -> VenueYear:
     """``a``, its missing venue part or date part taken from ``b`` (each part whole)."""
     v = a if a.venue else b
@@ -178,9 +189,14 @@ def _italic_venue(text: str, after: str, *, named: bool = False) -> VenueYear:
 
 
 def _venue_slot(piece: str) -> bool:
-    """Whether ``piece`` is ``Name Of A Venue, 2005``: a short capitalised phrase, a year."""
+    """Whether ``piece`` is ``Name Of A Venue, 2005``: a short capitalised phrase, a year.
+
+    A phrase that could be a person's name is taken only in brackets of its own
+    (``Panwar et al. (Information Fusion, 2023)``).
+    """
     rest = read_date(piece)[2].strip(TRIM)
-    return 0 < words(rest) <= 8 and rest[:1].isupper() and name_score(rest) < 0.5
+    bracketed = re.fullmatch(r"\s*\([^()]+\)[\s.,;]*", piece) is not None
+    return 0 < words(rest) <= 8 and rest[:1].isupper() and (bracketed or name_score(rest) < 0.5)
 
 
 def _venue_from_units(units: list[Unit], skip: set[int], *, named: bool = False) -> VenueYear:
@@ -308,6 +324,8 @@ def recognise(pieces: list[Piece], *, line: int, columns: Sequence[str] = ()) ->
             cut_out(units[title.unit], title.text)
         else:
             taken.add(title.unit)
+        if title.cue in {"bold-link", "link"} and _labelled(units, title.unit):
+            taken.add(title.unit - 2)  # "**VALL-E**: [Title](url)": a label, not a venue
     if table_authors is not None:
         run = read_authors(table_authors)
         reading.authors, reading.truncated = run.names, run.truncated

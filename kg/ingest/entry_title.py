@@ -91,6 +91,8 @@ def title_choices(units: list[Unit]) -> list[Choice]:
             if words(quoted) >= 2:
                 choices.append(Choice("quoted", quoted, i, 90))
         if u.bold:
+            if _labels_link(units, i):
+                continue  # "**VALL-E**: [Title](url)": the bold name labels the linked title
             if (
                 words(text) >= 2
                 or len(text) >= 6
@@ -122,6 +124,20 @@ def title_choices(units: list[Unit]) -> list[Choice]:
                 choices.append(Choice("text", cleaned, i, 60 - later))
             break
     return choices
+
+
+def _labels_link(units: list[Unit], i: int) -> bool:
+    """Whether bold ``units[i]`` is a label before a colon and a named link, nothing between."""
+    if i + 2 >= len(units) or units[i + 1].kind != "text" or units[i + 2].kind != "link":
+        return False
+    link = units[i + 2]
+    return (
+        units[i + 1].text.strip() in {":", "："}
+        and not units[i + 1].bold
+        and not is_generic_label(link.text)
+        and not link.image_only
+        and words(clean_title(link.text)) >= 2
+    )
 
 
 def _opening_words(text: str) -> int:
@@ -173,16 +189,19 @@ def author_choice(
     """The first name run after the title (then before it), and its unit.
 
     In a table, only the title, name and author columns are searched: a "Presenter"
-    or "Maintainer" column names people who did not write the paper.
+    or "Maintainer" column names people who did not write the paper (and the name
+    column only when there is no title column).
     """
     start = title.unit if title is not None else -1
     ordered = [i for i in range(len(units)) if i > start]
     ordered += [i for i in range(len(units)) if i <= start]
+    # beside a title column, a name column names the model ("| MSA Transformer | [Title] |")
+    searched = {"title", "authors"} if "title" in roles else {"title", "name", "authors"}
     for i in ordered:
         u = units[i]
         if u.kind != "text" or u.meta or u.code:
             continue
-        if roles and (u.cell >= len(roles) or roles[u.cell] not in {"title", "name", "authors"}):
+        if roles and (u.cell >= len(roles) or roles[u.cell] not in searched):
             continue
         if title is not None and i == title.unit and title.cue not in IN_TEXT:
             continue

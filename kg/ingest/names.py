@@ -79,7 +79,12 @@ def looks_like_name(text: str) -> bool:
     words = _INVISIBLE.sub("", _clean(text)).split()  # bidi and zero-width marks: no letters
     if not 1 <= len(words) <= 6:
         return False
-    if any(len(w.strip(".,")) > 1 and w.casefold().strip(".,") in _NOT_NAME_WORDS for w in words):
+    if any(
+        len(w.strip(".,")) > 1
+        and w.casefold().strip(".,") in _NOT_NAME_WORDS
+        and not (w.isupper() and len(w.strip(".,")) == 2)  # initials: "AT Liu", "OR Smith"
+        for w in words
+    ):
         return False
     if any(_PROSE_WORD.match(w.strip(".,")) for w in words):
         return False
@@ -129,7 +134,14 @@ def _split(text: str) -> tuple[list[str], bool]:
         ):
             return [f"{first} {last}" for last, first in pairs], True
     latin = bool(parts) and bool(re.match(r"[A-Za-z\u00c0-\u024f]", parts[0]))
-    if latin and len(parts) >= 2 and len(parts[0].split()) == 1 and 1 <= len(parts[1].split()) <= 2:
+    comma_first = re.match(r"^[^,&;]+,", text) is not None  # "Qi & Li" is two people
+    if (
+        latin
+        and comma_first
+        and len(parts) >= 2
+        and len(parts[0].split()) == 1
+        and 1 <= len(parts[1].split()) <= 2
+    ):
         rest = parts[2:]
         if not _is_initials(parts[1].replace(" ", "")) and all(len(r.split()) >= 2 for r in rest):
             # MLA: only the first name is inverted ("Tuyls, Karl, and Gerhard Weiss")

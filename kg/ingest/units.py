@@ -25,6 +25,7 @@ _LEAD_DATE = re.compile(r"^\s*((?:19|20)\d\d(?:\s?[-/.]\s?\d{1,2})?)(?!\d)(?:\s*
 # A link CommonMark did not make (a space in its destination): keep its label as text.
 _BROKEN_LINK = re.compile(r"\[([^\[\]\n]{3,})\]\([^)\n]*\)?")
 _CITED = re.compile(r"^([A-Z][^\d()]*?(?:et al\.?|and [A-Z]\w+|& [A-Z]\w+)),?\s+((?:19|20)\d\d)$")
+_ET_AL = re.compile(r"^\s*et\.?\s*al\.?,?\s*$", re.I)
 _BADGE_LABELS = re.compile(
     r"^(?:conference|venue|published|publication|pub|journal|accepted|accept|status)\s+", re.I
 )
@@ -86,8 +87,15 @@ def units_of(pieces: list[Piece]) -> list[Unit]:
                 Unit("image", _image_text(piece), piece.line, images=[piece.image], cell=piece.cell)
             )
             continue
-        # an italic run stays one unit even where part of it is bold ("*Alice <b>Bold</b>*")
-        style = (piece.bold and not piece.italic, piece.italic, piece.code, piece.cell)
+        # an italic run stays one unit even where part of it is bold ("*Alice <b>Bold</b>*");
+        # a styled "*et al.*" belongs to the plain run of names before it
+        plain = _ET_AL.match(piece.text) is not None and not piece.code
+        style = (
+            piece.bold and not piece.italic and not plain,
+            piece.italic and not plain,
+            piece.code,
+            piece.cell,
+        )
         prev = units[-1] if units else None
         if (
             prev is not None
@@ -107,8 +115,8 @@ def units_of(pieces: list[Piece]) -> list[Unit]:
                     "text",
                     piece.text,
                     piece.line,
-                    piece.bold,
-                    piece.italic,
+                    style[0] or (piece.bold and piece.italic and not plain),
+                    style[1],
                     piece.code,
                     cell=piece.cell,
                 )
@@ -119,6 +127,21 @@ def units_of(pieces: list[Piece]) -> list[Unit]:
 def _badge(text: str, *, trusted: bool = False) -> VenueYear:
     text = _BADGE_LABELS.sub("", text.strip())
     return read_venue_year(text, strict=True, acronyms=False, trusted=trusted)
+
+
+def _venue_parts(text: str) -> str:
+    """A badge's comma parts that name a venue or a date: ``TASLP 2023, Google`` -> ``TASLP 2023``.
+
+    Lists add the authors' organisation in the same brackets; it is neither.
+    """
+    parts = text.split(", ")
+    if len(parts) < 2:
+        return text
+    readings = [read_venue_year(p, strict=True) for p in parts]
+    kept = [p for p, reading in zip(parts, readings, strict=True) if reading]
+    if len(kept) == len(parts) or not any(reading.venue for reading in readings):
+        return text  # "(Information Fusion, 2023)": an unknown venue, left for later cues
+    return ", ".join(kept)
 
 
 def _titled(text: str) -> bool:
@@ -195,7 +218,7 @@ def extract_meta(units: list[Unit]) -> list[VenueYear]:
             if cited := _CITED.match(inner):  # "(Goodfellow et al., 2014)": authors and year
                 found.append(VenueYear(year=int(cited.group(2))))
                 return " | " + cited.group(1) + " | "
-            reading = _badge(inner.replace("_", " "), trusted=trusted)
+            reading = _badge(_venue_parts(inner.replace("_", " ")), trusted=trusted)
             if not reading or (reading.year is None and not reading.venue_as_written):
                 return match.group(0)
             found.append(reading)

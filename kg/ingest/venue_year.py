@@ -157,6 +157,7 @@ _BRACKETS = re.compile(r"[\[\](){}（）*_|]+")
 _PLACEHOLDERS = re.compile(r"\b(?:none|n/a|tbd|todo|null)\b", re.I)
 _VENUE_WORD = re.compile(r"[A-Za-z][A-Za-z\-&]*")
 _DIGIT = re.compile(r"\d")  # what the date patterns' \d matches: any Unicode digit
+_CLAUSE_MARK = re.compile(r"[，。；！？、]")  # CJK punctuation between clauses: prose
 
 
 @dataclass(frozen=True)
@@ -228,6 +229,10 @@ def looks_like_venue(text: str, *, acronyms: bool = True, short: bool = True) ->
     words = _VENUE_WORD.findall(text)
     if not words or len(words) > 14 or fold(text).strip() in _NOT_VENUES:
         return False
+    if _CLAUSE_MARK.search(text):
+        return (
+            False  # "介绍 Amazon 的推荐系统原理，主要是…": a description, whatever words it holds
+        )
     if is_known_venue(text):
         return True
     if ":" in text and len(words) >= 4:  # "Title: Subtitle" is a title
@@ -263,6 +268,10 @@ def read_venue_year(
     VenueYear(venue=None, venue_as_written=None, track=None, presentation=None, year=None, month=None, correction=None)
     """
     text = _ALTERNATIVES.split(text, maxsplit=1)[0]  # "NeurIPS Workshop 2023 / ACL 2024"
+    if ", " in text and _DIGIT.search(text):
+        parts = text.split(", ")
+        if all(_YEAR.search(part) for part in parts):  # "arXiv 2019, ICLR 2020"
+            text = parts[0]
     year, month, rest = read_date(_CCF.sub(" ", text))
     if year is None and (bare := _BARE_SHORT_YEAR.match(rest)) and looks_like_venue(bare.group(1)):
         year, rest = _expand(bare.group(2)), bare.group(1)  # "ICDCS 13", "VLDB 20"
