@@ -173,6 +173,35 @@ CASES = [
         "| MSA Transformer | [MSA Transformer](https://doi.org/10.1101/2021.02.12.430858) | ICML | 2021 |",
         ("MSA Transformer", (), "ICML", 2021),
     ),
+    # BibTeX accents left in a list made from a .bib file (Markdown ate their backslashes)
+    (
+        "1. [Conceptor Debiasing of Word Representations Evaluated on WEAT](https://www.aclweb.org/anthology/W19-3806), Karve, Saket  and Ungar, Lyle  and Sedoc, Jo{\\~a}o, 2019",
+        (
+            "Conceptor Debiasing of Word Representations Evaluated on WEAT",
+            ("Saket Karve", "Lyle Ungar", "João Sedoc"),
+            None,
+            2019,
+        ),
+    ),
+    (
+        "1. [Type B Reflexivization as an Unambiguous Testbed](https://www.aclweb.org/anthology/2020.emnlp-main.209), Gonz{\\'a}lez, Ana Valeria  and S{\\o}gaard, Anders, 2020",
+        (
+            "Type B Reflexivization as an Unambiguous Testbed",
+            ("Ana Valeria González", "Anders Søgaard"),
+            None,
+            2020,
+        ),
+    ),
+    # APA names, a family name with a particle among them
+    (
+        "- [**Explainable AI on time series data: A survey**](https://arxiv.org/abs/2104.00950) , (2021) by *Rojat, T., Puget, R., Del Ser, J., & Gelin, R.*",
+        (
+            "Explainable AI on time series data: A survey",
+            ("T. Rojat", "R. Puget", "J. Del Ser", "R Gelin"),
+            None,
+            2021,
+        ),
+    ),
     # a period inside the last comma's field keeps the run of names whole
     (
         "* [QMIX: Monotonic Value Function Factorisation](https://arxiv.org/abs/1803.11485) by Tabish Rashid, Mikayel Samvelyan, Shimon Whiteson. ICML 2018.",

@@ -12,6 +12,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from typing import Any
 
+from kg.ingest.latex import latex_accents
 from kg.ingest.pieces import Piece
 
 __all__ = ["HtmlFeeder", "PieceBuilder", "html_pieces", "inline_pieces"]
@@ -38,6 +39,8 @@ class PieceBuilder:
         """Add visible text in the current style."""
         if not text:
             return
+        if not code:
+            text = latex_accents(text)
         href, link = self.links[-1] if self.links else (None, -1)
         self.pieces.append(
             Piece(

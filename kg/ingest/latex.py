@@ -18,7 +18,7 @@ from pylatexenc.latexencode import RULE_REGEX, UnicodeToLatexConversionRule, Uni
 
 from kg.text import clean_text
 
-__all__ = ["latex_to_text", "latex_url", "text_to_latex"]
+__all__ = ["latex_accents", "latex_to_text", "latex_url", "text_to_latex"]
 
 _CONTEXT = get_default_latex_context_db()
 # pylatexenc reads \textasciicircum as U+02C6; the writer below uses it for a plain "^".
@@ -66,6 +66,36 @@ def latex_to_text(value: str) -> str:
     if not any(ch in value for ch in "\\{}$~%&-`'"):
         return clean_text(value)
     return clean_text(_CONVERTER.latex_to_text(value))
+
+
+def latex_accents(text: str) -> str:
+    """Braced LaTeX accents in list text as letters: ``Jo{\\~a}o``, ``Gonz{'a}lez`` -> ``João``.
+
+    Lists made from BibTeX keep its accents; Markdown has already eaten the backslash
+    before an ASCII punctuation mark (``{\\'a}`` reads ``{'a}``). A brace, an accent
+    and one letter occur in no prose, so only that shape is converted.
+
+    >>> latex_accents("Sedoc, Jo{~a}o and Gonz{\\'a}lez, Ana and L{\\"o}ser and S{\\o}gaard")
+    'Sedoc, João and González, Ana and Löser and Søgaard'
+    """
+    if "{" not in text:
+        return text
+    return _ACCENT.sub(_accent, text)
+
+
+def _accent(match: re.Match[str]) -> str:
+    if match.group(5):  # a letter of its own: {\o}, {\ss}
+        return latex_to_text(match.group(0))
+    mark = match.group(1) or match.group(3)
+    letter = match.group(2) or match.group(4)
+    return latex_to_text(f"{{\\{mark}{{{letter}}}}}")
+
+
+_ACCENT = re.compile(
+    r"\{\\?([`'\"^~=.])\s*\{?([A-Za-z])\}?\}"  # {'a} (Markdown ate the backslash), {\"o}
+    r"|\{\\([cvuHkr])\s*\{?([A-Za-z])\}?\}"  # {\c c}, {\v{s}}
+    r"|\{\\(o|O|ae|AE|oe|OE|aa|AA|ss|l|L)\}"  # {\o}, {\ss}
+)
 
 
 def latex_url(value: str) -> str:

@@ -110,6 +110,12 @@ def looks_like_name(text: str) -> bool:
     return capitalised >= 1 or (2 <= len(words) <= 3 and all(w.isalpha() for w in words))
 
 
+def _one_surname(text: str) -> bool:
+    """One family name, with its particles: ``Rojat``, ``Del Ser``, ``van der Maaten``."""
+    words = text.split()
+    return bool(words) and all(w.casefold() in _PARTICLES for w in words[:-1])
+
+
 def _split(text: str) -> tuple[list[str], bool]:
     """Parts of a run, and whether they are ``Last, First`` inverted names."""
     and_parts = [
@@ -126,7 +132,7 @@ def _split(text: str) -> tuple[list[str], bool]:
         latin_lasts = all(re.match(r"[A-Za-z\u00c0-\u024f]", last) for last, _ in pairs)
         if (
             latin_lasts
-            and all(len(last.split()) == 1 and len(first.split()) <= 3 for last, first in pairs)
+            and all(_one_surname(last) and len(first.split()) <= 3 for last, first in pairs)
             and all(
                 len(first.strip(".")) > 2 or first.endswith(".") or _is_initials(first)
                 for _, first in pairs
