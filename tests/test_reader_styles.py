@@ -202,6 +202,20 @@ CASES = [
             2021,
         ),
     ),
+    # an undated name that only its place makes a badge gives way to a venue in the text
+    (
+        "- (NCLT) [University of Michigan North Campus Long-Term Vision and Lidar Dataset](https://journals.sagepub.com/doi/10.1177/0278364915614638), IJRR 2010.",
+        (
+            "University of Michigan North Campus Long-Term Vision and Lidar Dataset",
+            (),
+            "IJRR",
+            2010,
+        ),
+    ),
+    (
+        "- [Pattern Recognition] **Deep Clustering With Convolutional Autoencoders** [[pdf]](https://example.org/dcec.pdf)",
+        ("Deep Clustering With Convolutional Autoencoders", (), "Pattern Recognition", None),
+    ),
     # a period inside the last comma's field keeps the run of names whole
     (
         "* [QMIX: Monotonic Value Function Factorisation](https://arxiv.org/abs/1803.11485) by Tabish Rashid, Mikayel Samvelyan, Shimon Whiteson. ICML 2018.",

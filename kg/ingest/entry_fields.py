@@ -303,7 +303,8 @@ def _table(
 def recognise(pieces: list[Piece], *, line: int, columns: Sequence[str] = ()) -> Reading:
     """Read one entry (see the module docstring for the precedence of cues)."""
     units = units_of(pieces)
-    metas = extract_meta(units)
+    weak: list[VenueYear] = []
+    metas = extract_meta(units, weak)
     reading = Reading(line=line)
     table_authors = None
     table_venue = VenueYear()
@@ -337,7 +338,10 @@ def recognise(pieces: list[Piece], *, line: int, columns: Sequence[str] = ()) ->
     meta = _merge_meta(metas)
     rest = _venue_from_units(units, taken, named=bool(reading.authors))
     venue = meta if meta.venue else (table_venue if table_venue.venue else rest)
-    reading.venue, reading.venue_badge = venue, bool(meta.venue)
+    badge = bool(meta.venue)
+    if not venue.venue and weak:  # "[Pattern Recognition] **Title**": nothing better named
+        venue, badge = _fill(_merge_meta(weak), venue), True
+    reading.venue, reading.venue_badge = venue, badge
     reading.year = meta.year or table_venue.year or venue.year or rest.year
     reading.month = (meta.month if meta.year else None) or (
         venue.month if venue.year == reading.year else None

@@ -165,8 +165,13 @@ def _titled(text: str) -> bool:
     return bool(_badge(inner.replace("_", " ")))
 
 
-def extract_meta(units: list[Unit]) -> list[VenueYear]:
-    """Find venue/date badges in ``units``, blanking them out of the text they were in."""
+def extract_meta(units: list[Unit], weak: list[VenueYear] | None = None) -> list[VenueYear]:
+    """Find venue/date badges in ``units``, blanking them out of the text they were in.
+
+    ``weak`` receives the undated names that only their place makes badges (``(NCLT)
+    [Title](url), IJRR 2010``: a venue in the text wins over them); without it they are
+    found like any badge.
+    """
     found: list[VenueYear] = []
     first = next(
         (i for i, u in enumerate(units) if u.kind != "break" and (u.text.strip() or u.images)), -1
@@ -218,10 +223,12 @@ def extract_meta(units: list[Unit]) -> list[VenueYear]:
             if cited := _CITED.match(inner):  # "(Goodfellow et al., 2014)": authors and year
                 found.append(VenueYear(year=int(cited.group(2))))
                 return " | " + cited.group(1) + " | "
-            reading = _badge(_venue_parts(inner.replace("_", " ")), trusted=trusted)
+            text = _venue_parts(inner.replace("_", " "))
+            reading = _badge(text, trusted=trusted)
             if not reading or (reading.year is None and not reading.venue_as_written):
                 return match.group(0)
-            found.append(reading)
+            by_place = trusted and reading.year is None and not _badge(text)
+            (weak if by_place and weak is not None else found).append(reading)
             return " | "
 
         unit.text = _GROUP.sub(blank, text)
