@@ -264,3 +264,16 @@ def test_unlinked_text_without_a_venue_is_no_paper(line):
     assert [s.reason for s in doc.report.skipped] == [
         "no paper evidence (no paper link, authors or venue)"
     ]
+
+
+def test_a_talk_at_a_venue_is_no_paper_but_a_paper_linking_its_code_is():
+    doc = parse_markdown(
+        "# L\n\n"
+        "- [The Trouble with Bias](https://www.youtube.com/watch?v=fMym_BKWQzk), NeurIPS 2017\n"
+        "- [Deep Clustering With Convolutional Autoencoders](https://github.com/XifengGuo/DCEC), ICONIP 2017\n",
+        source="styles.md",
+    )
+    assert [(p.title, p.venue, p.year) for p in doc.papers] == [
+        ("Deep Clustering With Convolutional Autoencoders", "ICONIP", 2017)
+    ]
+    assert [s.reason for s in doc.report.skipped] == ["blog post or video"]

@@ -162,6 +162,11 @@ def _judge(reading: Reading) -> str | None:
         return None
     if reading.authors and reading.title_link_kind not in _NOT_PAPER_KINDS:
         return None
+    if reading.title_link_kind in {LinkKind.VIDEO, LinkKind.BLOG}:
+        # a venue beside a title that links a video or a post ("[The Trouble with
+        # Bias](youtube), NeurIPS 2017") is where a talk was given; a title linking its
+        # code repository beside a venue still names a paper
+        return _NOT_PAPER_KINDS[reading.title_link_kind]
     website_only = kinds == {LinkKind.HOMEPAGE} and reading.title_link_kind is None
     if reading.venue.venue and reading.title_cue in _STRONG_CUES and not website_only:
         return None  # a named work at a venue; a venue and a [[website]] alone is an event
