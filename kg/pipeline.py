@@ -17,7 +17,7 @@ from kg.ingest.markdown import ListDocument
 from kg.ingest.paper_fields import listing_of
 from kg.ingest.paper_identity import merge_papers
 from kg.ingest.registry import clear_reader_caches, read_input
-from kg.ingest.report import empty_list_problem
+from kg.ingest.report import empty_list_problem, list_problem
 from kg.model import Category, Diagnostic, KnowledgeBase, Paper, PaperList, SourceRef, evolve
 from kg.runtime.gc_pause import gc_paused
 
@@ -146,7 +146,7 @@ def assemble(
     entries: list[Paper] = []
     for doc in documents:
         diagnostics.extend(doc.diagnostics)
-        if (problem := empty_list_problem(doc.report)) is not None:
+        if (problem := list_problem(doc.report)) is not None:
             diagnostics.append(problem)
         lists.setdefault(doc.list.key, doc.list)
         for paper in doc.papers:

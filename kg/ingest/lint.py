@@ -16,7 +16,7 @@ from typing import Any
 
 from kg.ingest.markdown import ListDocument
 from kg.ingest.registry import read_input
-from kg.ingest.report import empty_list_problem, summary_line
+from kg.ingest.report import list_problem, summary_line
 from kg.model import Diagnostic, Paper, Skip
 
 __all__ = ["Lint", "lint_file", "to_json", "to_text"]
@@ -37,7 +37,7 @@ def lint_file(path: str | Path, *, jobs: int | None = None) -> Lint:
     entries: list[Paper | Skip] = [*doc.papers, *doc.report.skipped]
     entries.sort(key=lambda e: (e.source.line, isinstance(e, Skip)))
     warnings = list(doc.diagnostics)
-    if (problem := empty_list_problem(doc.report)) is not None:
+    if (problem := list_problem(doc.report)) is not None:
         warnings.append(problem)
     return Lint(doc, tuple(entries), tuple(sorted(warnings, key=lambda d: d.source.line)))
 

@@ -9,15 +9,27 @@ with example lines (an error under ``--strict``).
 
 from __future__ import annotations
 
-from kg.model import Diagnostic, ListReport, SourceRef
+from kg.model import Diagnostic, ListReport, Skip, SourceRef
 
-__all__ = ["empty_list_problem", "summary_line"]
+__all__ = ["empty_list_problem", "list_problem", "sparse_list_problem", "summary_line"]
 
 
-def _reasons(report: ListReport, *, most: int, examples: int) -> str:
+#: Skips that are no entries a reader missed: navigation, a page's contents, repeats.
+_NOT_MISSED = ("navigation section", "table of contents", "duplicate of")
+#: A list is "mostly unread" from this many missed entries, at four per paper read.
+_SPARSE_FROM = 20
+
+
+def _reasons(
+    report: ListReport, *, most: int, examples: int, skipped: list[Skip] | None = None
+) -> str:
+    skips = report.skipped if skipped is None else skipped
+    counts: dict[str, int] = {}
+    for skip in skips:
+        counts[skip.reason] = counts.get(skip.reason, 0) + 1
     parts = []
-    for reason, count in report.reasons()[:most]:
-        lines = [str(s.source.line) for s in report.skipped if s.reason == reason][:examples]
+    for reason, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:most]:
+        lines = [str(s.source.line) for s in skips if s.reason == reason][:examples]
         where = f" (lines {', '.join(lines)})" if examples and lines else ""
         parts.append(f"{reason}: {count}{where}")
     return "; ".join(parts)
@@ -49,3 +61,29 @@ def empty_list_problem(report: ListReport) -> Diagnostic | None:
         "every entry, and report the format if the list is a paper list."
     )
     return Diagnostic(source=SourceRef(file=report.file, line=first), message=message)
+
+
+def sparse_list_problem(report: ListReport) -> Diagnostic | None:
+    """A warning for a file whose entries were mostly not read as papers, or ``None``.
+
+    A few false papers (an intro paragraph, a dataset line) must not hide that the
+    reader missed the list's own style: 5 papers of 350 entries is as loud as none.
+    Navigation, contents and repeated entries do not count as missed.
+    """
+    missed = [s for s in report.skipped if not s.reason.startswith(_NOT_MISSED)]
+    if not report.papers or len(missed) < _SPARSE_FROM or report.papers * 4 > len(missed):
+        return None
+    message = (
+        f"only {report.papers} papers read from {report.candidates} entries, "
+        f"{len(missed)} not read; most common reasons: "
+        f"{_reasons(report, most=3, examples=3, skipped=missed)}. Run `kg lint -i "
+        f"{report.file}` to see every entry, and report the format if the list is a paper list."
+    )
+    return Diagnostic(
+        source=SourceRef(file=report.file, line=missed[0].source.line), message=message
+    )
+
+
+def list_problem(report: ListReport) -> Diagnostic | None:
+    """What the user must hear about how a file was read: no paper, or mostly unread."""
+    return empty_list_problem(report) or sparse_list_problem(report)
