@@ -398,3 +398,24 @@ def test_a_name_with_a_bidi_control_is_kept_as_written():
     text = "# L\n- [A Title of a Paper](https://arxiv.org/abs/2401.00001) *Can\u202e Xu, Bo Chen* ICML 2023.\n"
     [paper] = parse_markdown(text, source="bidi.md").papers
     assert paper.authors == ("Can\u202e Xu", "Bo Chen")
+
+
+@pytest.mark.parametrize("batch", [1, 2, 3])
+def test_inline_batches_do_not_change_what_is_read(monkeypatch, batch):
+    """Reading looks one candidate ahead (links paragraph, split item): a candidate at
+    the end of a batch of parsed inlines must not be parsed twice (its links doubled)."""
+    import kg.ingest.markdown as markdown
+
+    text = (
+        "# L\n\n"
+        "[**2025 ACL**] [**On Adaptive Agents**](https://arxiv.org/pdf/2503.01392), *Danya Nadara* | [[github]](https://github.com/a/b)\n\n"
+        "[**2025 ICML**] [**Diverse Search**](https://arxiv.org/pdf/2503.01343), *Vi Yaberfa* | [[github]](https://github.com/c/d)\n\n"
+        "**Deep Graph Infomax**. ICLR19.\n\n"
+        '<a href="http://arxiv.org/abs/1809.10341"><img alt="Arxiv" src="https://img.shields.io/badge/-1809.10341-b31b1b"/></a>\n\n'
+        "* **Self-Instruct: Aligning LMs**\n* Yizhong Wang, Noah Smith [paper](https://arxiv.org/abs/2212.10560)\n"
+        "* **Orca: Progressive Learning**\n* Subhabrata Mukherjee, Arindam Mitra [paper](https://arxiv.org/abs/2306.02707)\n"
+    )
+    whole = parse_markdown(text, source="l.md", jobs=1)
+    monkeypatch.setattr(markdown, "_CANDIDATES_PER_BATCH", batch)
+    assert parse_markdown(text, source="l.md", jobs=1) == whole
+    assert [len(p.links) for p in whole.papers] == [2, 2, 1, 1, 1]

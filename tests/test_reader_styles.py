@@ -277,3 +277,30 @@ def test_a_talk_at_a_venue_is_no_paper_but_a_paper_linking_its_code_is():
         ("Deep Clustering With Convolutional Autoencoders", "ICONIP", 2017)
     ]
     assert [s.reason for s in doc.report.skipped] == ["blog post or video"]
+
+
+def test_an_entry_in_paragraphs_gets_the_links_paragraph_after_it_and_not_its_abstract():
+    """``**Title**. ICML19.``, a paragraph of badge links, a quoted abstract, a rule."""
+    doc = parse_markdown(
+        "# L\n\n## Models\n\n"
+        "**Graph Element Networks: adaptive, structured computation and memory**. ICML19.\n\n"
+        '<a href="http://arxiv.org/abs/1904.09019"><img alt="Arxiv" src="https://img.shields.io/badge/-1904.09019-b31b1b"/></a>'
+        ' <a href="https://github.com/FerranAlet/graph_element_networks"><img alt="Github" src="https://img.shields.io/badge/-Code-black"/></a>\n\n'
+        "> Traditional applications of GNNs assume an *a priori* notion of entity (such as bodies,"
+        " links or particles) and match every node in the graph to an entity.\n\n"
+        "<br>\n\n"
+        "**Deep Graph Infomax**. ICLR19.\n\n"
+        "First Workshop on Graph Learning, with Ann Lee and Bo Chen [site](https://example.org/ws)\n",
+        source="styles.md",
+    )
+    papers = [(p.title, p.venue, p.year, p.arxiv_id, len(p.links)) for p in doc.papers]
+    assert papers[:2] == [
+        (
+            "Graph Element Networks: adaptive, structured computation and memory",
+            "ICML",
+            2019,
+            "1904.09019",
+            2,
+        ),
+        ("Deep Graph Infomax", "ICLR", 2019, None, 0),  # the next paragraph has words: its own
+    ]

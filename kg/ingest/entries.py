@@ -28,7 +28,14 @@ from kg.ingest.venues import is_known_venue, year_in_url
 from kg.model import Category, Diagnostic, Link, LinkKind, Paper, Skip, SourceRef, YearSource
 from kg.text import slugify
 
-__all__ = ["EntryContext", "join_split_items", "may_continue", "read_candidate"]
+__all__ = [
+    "EntryContext",
+    "attach_links",
+    "join_split_items",
+    "may_attach",
+    "may_continue",
+    "read_candidate",
+]
 
 Event = Paper | Skip | Diagnostic | int
 _STRONG_CUES = {"table", "bold-link", "quoted", "link", "bold"}
@@ -395,4 +402,38 @@ def join_split_items(
     reading, reason = _read_one(joined, first, context)
     if reason is not None or not (reading.authors or reading.paper_link):
         return None
+    return [1, *_paper(reading, section, context)]
+
+
+def may_attach(first: Candidate, second: Candidate, read: list[Event]) -> bool:
+    """Whether ``second`` may hold the links of the paper ``first`` read as.
+
+    Lists that write an entry as paragraphs put its links (often badges) in a paragraph
+    of their own after the title: ``**Title**. ICML19.``, a blank line, then
+    ``<a href=arxiv><img ...></a> <a href=github>...``.
+    """
+    return (
+        first.kind == second.kind == "paragraph"
+        and first.section == second.section
+        and len(read) == 2
+        and isinstance(read[1], Paper)
+    )
+
+
+def attach_links(first: Candidate, second: Candidate, context: EntryContext) -> list[Event] | None:
+    """The events of a paper read with the links paragraph after it, or ``None``."""
+    rest = _pieces(second)
+    if not any(p.link >= 0 for p in rest):
+        return None
+    if re.search(r"[^\W\d_]", " ".join(p.text for p in rest if p.link < 0)):
+        return None  # words outside the links: an entry or a note of its own
+    alone, reason = _read_one(rest, second, context)
+    if reason != "no title found":
+        return None  # a paragraph with a title of its own is an entry
+    own, _ = _read_one(_pieces(first), first, context)
+    joined = [*_pieces(first), Piece("", second.line, brk=True), *rest]
+    reading, reason = _read_one(joined, first, context)
+    if reason is not None or reading.title != own.title:
+        return None
+    section = context.sections[first.section] if first.section >= 0 else None
     return [1, *_paper(reading, section, context)]

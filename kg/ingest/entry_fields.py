@@ -31,7 +31,7 @@ from kg.ingest.entry_text import (
     is_venue_text,
     words,
 )
-from kg.ingest.entry_title import Choice, author_choice, cut_out, pick_title
+from kg.ingest.entry_title import Choice, author_choice, cut_out, emphasised, pick_title
 from kg.ingest.links import (
     arxiv_id_of,
     doi_of,
@@ -320,6 +320,7 @@ def recognise(pieces: list[Piece], *, line: int, columns: Sequence[str] = ()) ->
         if before and title.cue in {"bold-link", "link"}:
             reading.label_before = clean_title(" ".join(u.text for u in before)) or None
     taken: set[int] = set()
+    emphasis = emphasised(units)
     if title is not None:
         if title.cue in IN_TEXT and title.unit < len(units):
             cut_out(units[title.unit], title.text)
@@ -330,7 +331,7 @@ def recognise(pieces: list[Piece], *, line: int, columns: Sequence[str] = ()) ->
     if table_authors is not None:
         run = read_authors(table_authors)
         reading.authors, reading.truncated = run.names, run.truncated
-    elif (found := author_choice(units, title, roles)) is not None:
+    elif (found := author_choice(units, title, roles, emphasis)) is not None:
         index, text = found
         run = read_authors(text)
         reading.authors, reading.truncated = run.names, run.truncated

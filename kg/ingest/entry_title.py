@@ -31,7 +31,7 @@ from kg.ingest.links import is_generic_label
 from kg.ingest.names import name_score, read_authors
 from kg.ingest.units import Unit
 
-__all__ = ["Choice", "author_choice", "cut_out", "pick_title", "title_choices"]
+__all__ = ["Choice", "author_choice", "cut_out", "emphasised", "pick_title", "title_choices"]
 
 _LEADING_PUNCTUATION = re.compile(r"^\s*[,.;:)]+\s*")
 _BY_AUTHORS = re.compile(r"^(?:by|authors?:?)\s+", re.I)
@@ -140,6 +140,24 @@ def _labels_link(units: list[Unit], i: int) -> bool:
     )
 
 
+def emphasised(units: list[Unit]) -> frozenset[int]:
+    """The italic units that stand inside a sentence (read before the title is cut out)."""
+    return frozenset(i for i, u in enumerate(units) if u.italic and _mid_sentence(units, i))
+
+
+def _mid_sentence(units: list[Unit], i: int) -> bool:
+    """Whether unit ``i`` stands inside a sentence: a word before it, a lower-case word after."""
+    before = units[i - 1] if i > 0 else None
+    after = units[i + 1] if i + 1 < len(units) else None
+    return (
+        before is not None
+        and after is not None
+        and before.kind == after.kind == "text"
+        and re.search(r"[^\W\d_]\s+$", before.text) is not None
+        and re.match(r"\s+[a-z]", after.text) is not None
+    )
+
+
 def _opening_words(text: str) -> int:
     """How many words the text that opens an entry may have to be its title at worst.
 
@@ -184,7 +202,10 @@ def cut_out(unit: Unit, title: str) -> None:
 
 
 def author_choice(
-    units: list[Unit], title: Choice | None, roles: Sequence[str | None] = ()
+    units: list[Unit],
+    title: Choice | None,
+    roles: Sequence[str | None] = (),
+    emphasis: frozenset[int] = frozenset(),
 ) -> tuple[int, str] | None:
     """The first name run after the title (then before it), and its unit.
 
@@ -205,6 +226,8 @@ def author_choice(
             continue
         if title is not None and i == title.unit and title.cue not in IN_TEXT:
             continue
+        if i in emphasis:
+            continue  # "assume an *a priori* notion": emphasis in prose, not a name
         for part in fields(u.text):
             part = _LEADING_PUNCTUATION.sub("", part)
             part = _BY_AUTHORS.sub("", part.strip())

@@ -30,7 +30,14 @@ from markdown_it.rules_core import StateCore
 from markdown_it.rules_core import inline as core_inline
 from markdown_it.rules_core import text_join as core_text_join
 
-from kg.ingest.entries import EntryContext, join_split_items, may_continue, read_candidate
+from kg.ingest.entries import (
+    EntryContext,
+    attach_links,
+    join_split_items,
+    may_attach,
+    may_continue,
+    read_candidate,
+)
 from kg.ingest.files import read_input_text
 from kg.ingest.link_normal import fast_normalizer
 from kg.ingest.md_blocks import collect
@@ -250,9 +257,21 @@ def _read_chunk(
         candidate = chunk[index]
         read = read_candidate(candidate, context)
         following = chunk[index + 1] if index + 1 < len(chunk) else None
-        if following is not None and may_continue(candidate, following, read):
-            if index + 1 >= parsed:
+        if following is not None and may_attach(candidate, following, read):
+            if index + 1 >= parsed:  # parsed once: a second parse would double its pieces
                 _parse_inlines(md, env, list(_inlines(following)))
+                parsed = index + 2
+            attached = attach_links(candidate, following, context)
+            if attached is not None:  # "**Title**. ICML19." then a paragraph of its links
+                events.extend(attached)
+                _drop(candidate)
+                _drop(following)
+                index += 2
+                continue
+        if following is not None and may_continue(candidate, following, read):
+            if index + 1 >= parsed:  # parsed once: a second parse would double its pieces
+                _parse_inlines(md, env, list(_inlines(following)))
+                parsed = index + 2
             joined = join_split_items(candidate, following, context)
             if joined is not None:  # "* **Title** <br>" then "* Authors <br> Venue [Paper]"
                 events.extend(joined)
