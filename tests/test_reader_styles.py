@@ -216,6 +216,17 @@ CASES = [
         "- [Pattern Recognition] **Deep Clustering With Convolutional Autoencoders** [[pdf]](https://example.org/dcec.pdf)",
         ("Deep Clustering With Convolutional Autoencoders", (), "Pattern Recognition", None),
     ),
+    # organisations on the line below the title are no authors
+    (
+        "* [**Semantically-Shifted Incremental Adapter-Tuning is A Continual ViTransformer**](https://openaccess.thecvf.com/content/CVPR2024/papers/Tan_SSIAT.pdf) [**CVPR 2024**]<br>\n"
+        "  Huazhong University of Science and Tech., DAMO Academy, Alibaba Group",
+        (
+            "Semantically-Shifted Incremental Adapter-Tuning is A Continual ViTransformer",
+            (),
+            "CVPR",
+            2024,
+        ),
+    ),
     # a period inside the last comma's field keeps the run of names whole
     (
         "* [QMIX: Monotonic Value Function Factorisation](https://arxiv.org/abs/1803.11485) by Tabish Rashid, Mikayel Samvelyan, Shimon Whiteson. ICML 2018.",

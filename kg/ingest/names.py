@@ -37,6 +37,8 @@ _NOT_NAME_WORDS = {
     "detection", "training", "analysis", "framework", "approach", "method", "methods",
     "system", "systems", "paper", "code", "pdf", "arxiv", "conference", "journal",
     "proceedings", "transactions", "workshop", "university", "institute", "lab", "team",
+    "labs", "laboratory", "academy", "college", "school", "group", "inc", "corp",
+    "corporation", "company", "center", "centre", "research", "tech", "technology",
     "preprint", "is", "are", "we", "new", "and", "or", "by", "at", "as", "be",
 }  # fmt: skip
 # Words no name ends with: "Minimizing", "Segmentation", "Robustness" (a title read as
