@@ -67,6 +67,12 @@ class EntryContext:
 
 
 def _pieces(candidate: Candidate) -> list[Piece]:
+    if candidate.made is None:
+        candidate.made = _make_pieces(candidate)
+    return candidate.made
+
+
+def _make_pieces(candidate: Candidate) -> list[Piece]:
     pieces: list[Piece] = []
     for block in candidate.blocks:
         if pieces:

@@ -287,6 +287,7 @@ def _read_chunk(
 
 def _drop(candidate: Candidate) -> None:
     candidate.blocks = []
+    candidate.made = None
     for child in candidate.children:
         _drop(child)
 

@@ -43,7 +43,7 @@ _NOT_NAME_WORDS = {
 }  # fmt: skip
 # Words no name ends with: "Minimizing", "Segmentation", "Robustness" (a title read as
 # one long name: "... by Maximizing Transfer and Minimizing Interference").
-_PROSE_WORD = re.compile(r"^\w{3,}(?:[iy][sz]ing|ations?|[ts]ions?|ness|\w{4}ments?)$", re.I)
+_PROSE_WORD = re.compile(r"\w{3,}(?:[iy][sz]ing|ations?|[ts]ions?|ness|\w{4}ments?)\b", re.I)
 _LETTERS = re.compile(r"[^\W\d_]")
 _MARKS = re.compile(r"[*†‡§¶#∗✉]+|\\\*|\d+$|\(\s*\)")  # footnote marks, affiliations
 _NAME_BREAK = re.compile(r",|\s+and\s+|\s*&\s*|\s*;\s*")
@@ -88,7 +88,7 @@ def looks_like_name(text: str) -> bool:
         for w in words
     ):
         return False
-    if any(_PROSE_WORD.match(w.strip(".,")) for w in words):
+    if _PROSE_WORD.search(text):
         return False
     capitalised = 0
     for word in words:

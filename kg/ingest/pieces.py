@@ -68,6 +68,8 @@ class Candidate:
     columns: tuple[str, ...] = ()
     children: list[Candidate] = field(default_factory=list)
     depth: int = 0
+    #: Its pieces once made (:func:`kg.ingest.entries` reads a candidate ahead too).
+    made: list[Piece] | None = None
 
 
 def plain_text(pieces: list[Piece]) -> str:
