@@ -227,6 +227,20 @@ CASES = [
             2024,
         ),
     ),
+    # a title that opens with a quoted phrase keeps its quotes; math braces of a .bib export go
+    (
+        '1. ["You are grounded!": Latent Name Artifacts in Pre-trained Language Models](https://www.aclweb.org/anthology/2020.emnlp-main.556), Shwartz, Vered  and Rudinger, Rachel, 2020',
+        (
+            '"You are grounded!": Latent Name Artifacts in Pre-trained Language Models',
+            ("Vered Shwartz", "Rachel Rudinger"),
+            None,
+            2020,
+        ),
+    ),
+    (
+        "* $\\{$FwdLLM$\\}$: Efficient Federated Finetuning of Large Language Models. [[Paper]](https://arxiv.org/abs/2308.13894)",
+        ("FwdLLM: Efficient Federated Finetuning of Large Language Models", (), None, 2023),
+    ),
     # a period inside the last comma's field keeps the run of names whole
     (
         "* [QMIX: Monotonic Value Function Factorisation](https://arxiv.org/abs/1803.11485) by Tabish Rashid, Mikayel Samvelyan, Shimon Whiteson. ICML 2018.",
@@ -315,3 +329,12 @@ def test_an_entry_in_paragraphs_gets_the_links_paragraph_after_it_and_not_its_ab
         ),
         ("Deep Graph Infomax", "ICLR", 2019, None, 0),  # the next paragraph has words: its own
     ]
+
+
+def test_an_example_entry_with_a_placeholder_title_is_no_paper():
+    doc = parse_markdown(
+        "# L\n\n- Example: [Conference'year] [Title](https://github.com/a/b), First-author Affiliation\n",
+        source="styles.md",
+    )
+    assert doc.papers == ()
+    assert [s.reason for s in doc.report.skipped] == ["example entry (placeholder title)"]

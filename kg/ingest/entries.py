@@ -38,6 +38,7 @@ __all__ = [
 ]
 
 Event = Paper | Skip | Diagnostic | int
+_PLACEHOLDERS = {"title", "paper title", "paper name", "name", "your paper", "paper"}
 _STRONG_CUES = {"table", "bold-link", "quoted", "link", "bold"}
 _BROKEN_LINK = re.compile(r"\[+[^\[\]\n]*\]+\([^)\n]*\)?")
 _THIS_YEAR = datetime.date.today().year
@@ -170,6 +171,8 @@ def _judge(reading: Reading) -> str | None:
     """Why the reading is no paper, or ``None`` when it is one."""
     if not reading.title:
         return "no title found"
+    if reading.title.casefold() in _PLACEHOLDERS:
+        return "example entry (placeholder title)"  # "Example: [Venue'year] [Title](link)"
     kinds = {kind for kind, _, _ in reading.links}
     if reading.paper_link or reading.arxiv_id or reading.doi:
         return None

@@ -43,6 +43,7 @@ LETTER = re.compile(r"[^\W\d_]")
 YEARISH = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)|'\d\d\b|\d+\s*[-–]\s*\d+")
 _BY = re.compile(r"\s+by\s+(?=[A-Z])")
 _SENTENCE_END = re.compile(r"(?<=[^\s.]{3})\.\s+(?=[A-Z])")
+_MATH_BRACE = re.compile(r"\$[{}]\$")
 _FIELD_BREAK = re.compile(r"\s*\|\s*|\s+[-–—]\s+|\u2003")
 # ", CVPR 2017" ending a field; ", Hongyuan Zha. arXiv 2020" or ", et al. ICML 2018"
 # (a period inside) ends a run of names, which the author reader splits itself
@@ -59,11 +60,16 @@ def clean_title(text: str) -> str:
     Brackets are kept when balanced: ``A code title (with parens)`` stays whole.
     """
     text = " ".join(EMOJI.sub(" ", clean_text(text)).split()).replace("\\", "")
+    if "$" in text:  # "${$FwdLLM$}$": braces a .bib export put in math mode
+        text = _MATH_BRACE.sub("", text)
     while True:
         trimmed = text.strip(TRIM)
         for open_, close in ("()", "[]", "{}", "“”", "<>"):
             if text.endswith(close) and trimmed.count(open_) > trimmed.count(close):
                 trimmed += close
+        lead = text[: len(text) - len(text.lstrip(TRIM))]
+        if '"' in lead and trimmed.count('"') % 2:  # '"You are grounded!": A Title'
+            trimmed = '"' + trimmed
         if trimmed == text:
             return text
         text = trimmed
