@@ -241,6 +241,52 @@ CASES = [
         "* $\\{$FwdLLM$\\}$: Efficient Federated Finetuning of Large Language Models. [[Paper]](https://arxiv.org/abs/2308.13894)",
         ("FwdLLM: Efficient Federated Finetuning of Large Language Models", (), None, 2023),
     ),
+    # "Title. In *Venue Year*.": the connector is no part of the title
+    (
+        "- How to escape saddle points efficiently. In *ICML 2017*. [[pdf](http://proceedings.mlr.press/v70/jin17a/jin17a.pdf)]",
+        ("How to escape saddle points efficiently", (), "ICML", 2017),
+    ),
+    # a title wrapped inside its emphasis, and "arXiv preprint arXiv:NNNN" as the venue arXiv
+    (
+        '**[8]** Dai, Jifeng, et al. "**R-FCN: Object Detection via\nRegion-based Fully Convolutional Networks**." arXiv preprint arXiv:1605.06409 (2016). [[pdf]](https://arxiv.org/abs/1605.06409)',
+        (
+            "R-FCN: Object Detection via Region-based Fully Convolutional Networks",
+            ("Jifeng Dai",),
+            "arXiv",
+            2016,
+        ),
+    ),
+    # a reference number that opens the entry
+    (
+        "- [1] Big Hand 2.2M Benchmark: Hand Pose Data Set and State of the Art Analysis, CVPR 2017 [\\[PDF\\]](https://labicvl.github.io/docs/pubs/Shanxin_CVPR_2017.pdf)",
+        (
+            "Big Hand 2.2M Benchmark: Hand Pose Data Set and State of the Art Analysis",
+            (),
+            "CVPR",
+            2017,
+        ),
+    ),
+    # a bracketed bold tag labels the linked title after it
+    (
+        "* **[R-max]** <[R-max: a general polynomial time algorithm for near-optimal reinforcement learning](https://www.jmlr.org/papers/volume3/brafman02a/brafman02a.pdf)> by Ronen I Brafman, Moshe Tennenholtz, 2002.",
+        (
+            "R-max: a general polynomial time algorithm for near-optimal reinforcement learning",
+            ("Ronen I Brafman", "Moshe Tennenholtz"),
+            None,
+            2002,
+        ),
+    ),
+    # a table row dated at a venue in its own column is a paper, whatever page it links
+    (
+        "| Name | Info | Link |\n|---|---|---|\n"
+        "|**Data-driven synthesis of smoke flows with CNN-based feature descriptors**| TOG 2017| [Link](https://ge.in.tum.de/publications/2017-sig-chu/) |",
+        (
+            "Data-driven synthesis of smoke flows with CNN-based feature descriptors",
+            (),
+            "TOG",
+            2017,
+        ),
+    ),
     # a period inside the last comma's field keeps the run of names whole
     (
         "* [QMIX: Monotonic Value Function Factorisation](https://arxiv.org/abs/1803.11485) by Tabish Rashid, Mikayel Samvelyan, Shimon Whiteson. ICML 2018.",

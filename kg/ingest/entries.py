@@ -186,6 +186,8 @@ def _judge(reading: Reading) -> str | None:
     website_only = kinds == {LinkKind.HOMEPAGE} and reading.title_link_kind is None
     if reading.venue.venue and reading.title_cue in _STRONG_CUES and not website_only:
         return None  # a named work at a venue; a venue and a [[website]] alone is an event
+    if reading.title_cue == "table" and reading.venue.venue and reading.year is not None:
+        return None  # a row dated at a venue in its own column: a paper, whatever it links
     if not kinds and reading.year is not None and _known_venue(reading):
         return None  # "(CVPR 17) Title", "Title, ICML 2018": unlinked, but dated at a venue
     if reading.title_link_kind in _NOT_PAPER_KINDS and not (

@@ -31,7 +31,14 @@ from kg.ingest.entry_text import (
     is_venue_text,
     words,
 )
-from kg.ingest.entry_title import Choice, author_choice, cut_out, emphasised, pick_title
+from kg.ingest.entry_title import (
+    Choice,
+    author_choice,
+    cut_out,
+    emphasised,
+    labels_link,
+    pick_title,
+)
 from kg.ingest.links import (
     arxiv_id_of,
     doi_of,
@@ -147,15 +154,12 @@ def _links(units: list[Unit], title: Choice | None, reading: Reading) -> None:
             reading.paper_link = url
 
 
-def _labelled(units: list[Unit], title: int) -> bool:
-    """Whether the title link follows ``**Label**:`` directly."""
-    return (
-        title >= 2
-        and units[title - 2].kind == "text"
-        and units[title - 2].bold
-        and units[title - 1].kind == "text"
-        and units[title - 1].text.strip() in {":", "："}
-    )
+def _label_before(units: list[Unit], title: int) -> int | None:
+    """The bold label just before the title link (``**VALL-E**: [Title]``), if any."""
+    for j in (title - 1, title - 2):
+        if j >= 0 and units[j].kind == "text" and units[j].bold and labels_link(units, j):
+            return j
+    return None
 
 
 def _fill(a: VenueYear, b: VenueYear) -> VenueYear:
@@ -326,8 +330,10 @@ def recognise(pieces: list[Piece], *, line: int, columns: Sequence[str] = ()) ->
             cut_out(units[title.unit], title.text)
         else:
             taken.add(title.unit)
-        if title.cue in {"bold-link", "link"} and _labelled(units, title.unit):
-            taken.add(title.unit - 2)  # "**VALL-E**: [Title](url)": a label, not a venue
+        if title.cue in {"bold-link", "link"}:
+            label = _label_before(units, title.unit)
+            if label is not None:
+                taken.add(label)  # "**VALL-E**: [Title](url)": a label, not a venue
     if table_authors is not None:
         run = read_authors(table_authors)
         reading.authors, reading.truncated = run.names, run.truncated

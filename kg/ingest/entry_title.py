@@ -31,10 +31,19 @@ from kg.ingest.links import is_generic_label
 from kg.ingest.names import name_score, read_authors
 from kg.ingest.units import Unit
 
-__all__ = ["Choice", "author_choice", "cut_out", "emphasised", "pick_title", "title_choices"]
+__all__ = [
+    "Choice",
+    "author_choice",
+    "cut_out",
+    "emphasised",
+    "labels_link",
+    "pick_title",
+    "title_choices",
+]
 
 _LEADING_PUNCTUATION = re.compile(r"^\s*[,.;:)]+\s*")
 _BY_AUTHORS = re.compile(r"^(?:by|authors?:?)\s+", re.I)
+_CONNECTOR_END = re.compile(r"(?<=\S)[.,]?\s+(?:In|in):?$")
 _URL = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
 # "DualNet: Continual Learning, Fast and Slow": a name and a colon open a title, which
 # then only looks like a run of names ("Authors: A, B" is one)
@@ -91,7 +100,7 @@ def title_choices(units: list[Unit]) -> list[Choice]:
             if words(quoted) >= 2:
                 choices.append(Choice("quoted", quoted, i, 90))
         if u.bold:
-            if _labels_link(units, i):
+            if labels_link(units, i):
                 continue  # "**VALL-E**: [Title](url)": the bold name labels the linked title
             if (
                 words(text) >= 2
@@ -126,14 +135,22 @@ def title_choices(units: list[Unit]) -> list[Choice]:
     return choices
 
 
-def _labels_link(units: list[Unit], i: int) -> bool:
-    """Whether bold ``units[i]`` is a label before a colon and a named link, nothing between."""
-    if i + 2 >= len(units) or units[i + 1].kind != "text" or units[i + 2].kind != "link":
+def labels_link(units: list[Unit], i: int) -> bool:
+    """Whether bold ``units[i]`` labels the named link after it.
+
+    ``**VALL-E**: [Title](url)`` (a colon between), or ``**[R-max]** <[Title](url)>``
+    (a bracketed tag, only punctuation between).
+    """
+    tag = units[i].text.strip()
+    bracketed = tag.startswith("[") and tag.endswith("]")
+    link = next((u for u in units[i + 1 : i + 3] if u.kind == "link"), None)
+    if link is None or units[i + 1] is not link and units[i + 1].kind != "text":
         return False
-    link = units[i + 2]
+    between = "" if units[i + 1] is link else units[i + 1].text.strip()
+    separated = between in {":", "："} or (bracketed and not LETTER.search(between))
     return (
-        units[i + 1].text.strip() in {":", "："}
-        and not units[i + 1].bold
+        separated
+        and not (units[i + 1] is not link and units[i + 1].bold)
         and not is_generic_label(link.text)
         and not link.image_only
         and words(clean_title(link.text)) >= 2
@@ -181,6 +198,8 @@ def pick_title(units: list[Unit]) -> Choice | None:
             if rest and words(rest[0]) >= 1 and name_score(rest[0]) < 0.6:
                 best.text = clean_title(f"{best.text}: {rest[0]}")
     if best.cue == "text":
+        # "Title. In *ICML 2017*.": the connector before the venue is no part of the title
+        best.text = _CONNECTOR_END.sub("", best.text)
         best.text = re.sub(r"\s*[.。]\s*$", "", best.text)
     return best
 

@@ -142,6 +142,11 @@ def inline_pieces(token: Any, *, line: int, cell: int = -1) -> list[Piece]:
                 builder.text(child.content)
         elif kind == "code_inline":
             builder.text(child.content, code=True)
+        elif kind == "softbreak" and (builder.bold or builder.italic):
+            # a line wrapped inside emphasis ('"**R-FCN: Object Detection via' / 'Region-based
+            # ...**"') goes on: the emphasis has not closed, so no entry ends there
+            builder.line += 1
+            builder.text(" ")
         elif kind in {"softbreak", "hardbreak"}:
             builder.brk()
         elif kind == "link_open":

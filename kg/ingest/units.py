@@ -25,6 +25,7 @@ _LEAD_DATE = re.compile(r"^\s*((?:19|20)\d\d(?:\s?[-/.]\s?\d{1,2})?)(?!\d)(?:\s*
 # A link CommonMark did not make (a space in its destination): keep its label as text.
 _BROKEN_LINK = re.compile(r"\[([^\[\]\n]{3,})\]\([^)\n]*\)?")
 _CITED = re.compile(r"^([A-Z][^\d()]*?(?:et al\.?|and [A-Z]\w+|& [A-Z]\w+)),?\s+((?:19|20)\d\d)$")
+_REFERENCE_NUMBER = re.compile(r"^\s*\[\d{1,4}\]\s+")
 _ET_AL = re.compile(r"^\s*et\.?\s*al\.?,?\s*$", re.I)
 _BADGE_LABELS = re.compile(
     r"^(?:conference|venue|published|publication|pub|journal|accepted|accept|status)\s+", re.I
@@ -207,6 +208,7 @@ def extract_meta(units: list[Unit], weak: list[VenueYear] | None = None) -> list
         if index == 0 or all(
             u.kind == "break" or u.meta or not u.text.strip() for u in units[:index]
         ):
+            text = _REFERENCE_NUMBER.sub(" ", text, count=1)  # "[1] Big Hand 2.2M ..."
             if match := _LEAD_DATE.match(text):
                 reading = _badge(match.group(1))
                 if reading:

@@ -21,7 +21,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from kg.ingest.venues import MONTHS, canonical_venue, is_known_venue
+from kg.ingest.venues import MONTHS, canonical_venue, is_arxiv_venue, is_known_venue
 from kg.text import fold
 
 __all__ = ["VenueYear", "looks_like_venue", "read_date", "read_venue_year"]
@@ -304,5 +304,7 @@ def read_venue_year(
         if strict or year is None:
             return VenueYear()
         return VenueYear(year=year, month=month)
+    if is_arxiv_venue(written):  # "arXiv preprint arXiv:1605.06409", "CoRR abs/1605.06409"
+        return VenueYear("arXiv", written, track, presentation, year, month)
     venue, correction = canonical_venue(written)
     return VenueYear(venue, written, track, presentation, year, month, correction)

@@ -12,7 +12,7 @@ import re
 
 from kg.text import fold
 
-__all__ = ["MONTHS", "canonical_venue", "is_known_venue", "year_in_url"]
+__all__ = ["MONTHS", "canonical_venue", "is_arxiv_venue", "is_known_venue", "year_in_url"]
 
 MONTHS = {
     name: number
@@ -106,6 +106,26 @@ def canonical_venue(written: str) -> tuple[str, str | None]:
     if fold(canonical) != fold(written):
         return canonical, f"venue {written!r} read as {canonical!r}"
     return canonical, None
+
+
+_ARXIV_VENUE = re.compile(r"^(?:corr|arxiv(?:\.org)?(?:\s+(?:preprint|e-?prints?))?)\b", re.I)
+
+
+def is_arxiv_venue(written: str) -> bool:
+    """Whether ``written`` is a spelling of the arXiv preprint server as a venue.
+
+    >>> is_arxiv_venue("arXiv preprint arXiv:1605.06409"), is_arxiv_venue("CoRR abs/1605.06409")
+    (True, True)
+    >>> is_arxiv_venue("Arxiv Insights")
+    False
+    """
+    match = _ARXIV_VENUE.match(written)
+    return match is not None and not re.search(
+        r"[A-Za-z]", _ARXIV_ID_TEXT.sub("", written[match.end() :])
+    )
+
+
+_ARXIV_ID_TEXT = re.compile(r"(?:arxiv:\s*|abs/)?\d{4}\.\d{4,5}(?:v\d+)?|[^A-Za-z]+", re.I)
 
 
 def is_known_venue(written: str) -> bool:
