@@ -384,3 +384,49 @@ def test_an_example_entry_with_a_placeholder_title_is_no_paper():
     )
     assert doc.papers == ()
     assert [s.reason for s in doc.report.skipped] == ["example entry (placeholder title)"]
+
+
+def test_entries_written_as_headings_are_read_with_the_line_below_and_notes_stay_notes():
+    """``#### [Title](url)``, its venue or authors line, then notes about the paper."""
+    doc = parse_markdown(
+        "# L\n\n## Attacks\n\n"
+        "#### [Accessorize to a Crime: Real and Stealthy Attacks on Face Recognition](https://dl.acm.org/doi/10.1145/2976749.2978392)\n\n"
+        "CCS 2016\n\n"
+        "1. **The first paper** that explicitly introduces the concept of **adversarial patch** attacks\n"
+        "2. Demonstrate a universal **physical** world attack\n\n"
+        "##### • [\\[arXiv:2012.09856\\]](https://arxiv.org/abs/2012.09856) Reconstructing Hand-Object Interactions in the Wild. [\\[PDF\\]](https://arxiv.org/pdf/2012.09856.pdf)\n"
+        "_Zhe Cao, Ilija Radosavovic, Angjoo Kanazawa, Jitendra Malik_\n",
+        source="styles.md",
+    )
+    assert [(p.title, p.authors, p.venue, p.year, p.categories) for p in doc.papers] == [
+        (
+            "Accessorize to a Crime: Real and Stealthy Attacks on Face Recognition",
+            (),
+            "CCS",
+            2016,
+            ("Attacks",),
+        ),
+        (
+            "Reconstructing Hand-Object Interactions in the Wild",
+            ("Zhe Cao", "Ilija Radosavovic", "Angjoo Kanazawa", "Jitendra Malik"),
+            None,
+            2020,
+            ("Attacks",),
+        ),
+    ]
+    assert [s.reason for s in doc.report.skipped] == [
+        "no paper evidence (no paper link, authors or venue)"
+    ] * 2  # the two notes: bold emphasis in a sentence is no title
+    assert doc.report.candidates == 4
+
+
+def test_a_heading_that_links_out_but_names_a_section_still_is_one():
+    doc = parse_markdown(
+        "# L\n\n### [ICLR 2024](https://iclr.cc/Conferences/2024)\n\n"
+        "- [Self-Instruct: Aligning LMs](https://arxiv.org/abs/2212.10560) - Yizhong Wang, Noah Smith\n",
+        source="styles.md",
+    )
+    assert [(p.title, p.categories) for p in doc.papers] == [
+        ("Self-Instruct: Aligning LMs", ("ICLR 2024",))
+    ]
+    assert [s.reason for s in doc.report.skipped] == ["no title found"]

@@ -424,20 +424,19 @@ def may_attach(first: Candidate, second: Candidate, read: list[Event]) -> bool:
     ``<a href=arxiv><img ...></a> <a href=github>...``.
     """
     return (
-        first.kind == second.kind == "paragraph"
-        and first.section == second.section
-        and len(read) == 2
-        and isinstance(read[1], Paper)
-    )
+        (first.kind == second.kind == "paragraph" and first.section == second.section)
+        or (first.kind == "heading" and second.kind == "paragraph")
+    ) and (len(read) == 2 and isinstance(read[1], Paper))
 
 
 def attach_links(first: Candidate, second: Candidate, context: EntryContext) -> list[Event] | None:
     """The events of a paper read with the links paragraph after it, or ``None``."""
     rest = _pieces(second)
-    if not any(p.link >= 0 for p in rest):
-        return None
-    if re.search(r"[^\W\d_]", " ".join(p.text for p in rest if p.link < 0)):
-        return None  # words outside the links: an entry or a note of its own
+    if first.kind != "heading":  # under a heading entry, its venue or authors line too
+        if not any(p.link >= 0 for p in rest):
+            return None
+        if re.search(r"[^\W\d_]", " ".join(p.text for p in rest if p.link < 0)):
+            return None  # words outside the links: an entry or a note of its own
     alone, reason = _read_one(rest, second, context)
     if reason != "no title found":
         return None  # a paragraph with a title of its own is an entry

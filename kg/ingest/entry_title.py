@@ -44,6 +44,7 @@ __all__ = [
 _LEADING_PUNCTUATION = re.compile(r"^\s*[,.;:)]+\s*")
 _BY_AUTHORS = re.compile(r"^(?:by|authors?:?)\s+", re.I)
 _CONNECTOR_END = re.compile(r"(?<=\S)[.,]?\s+(?:In|in):?$")
+_PROSE_AFTER = re.compile(r"\s+(?!(?:by|in|at|from|and|et|with|for|on)\b)[a-z]+\s+[a-z]+\b")
 _URL = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
 # "DualNet: Continual Learning, Fast and Slow": a name and a colon open a title, which
 # then only looks like a run of names ("Authors: A, B" is one)
@@ -102,6 +103,8 @@ def title_choices(units: list[Unit]) -> list[Choice]:
         if u.bold:
             if labels_link(units, i):
                 continue  # "**VALL-E**: [Title](url)": the bold name labels the linked title
+            if _bold_in_prose(units, i):
+                continue  # "**The first paper** that introduces ...": emphasis, not a title
             if (
                 words(text) >= 2
                 or len(text) >= 6
@@ -158,8 +161,12 @@ def labels_link(units: list[Unit], i: int) -> bool:
 
 
 def emphasised(units: list[Unit]) -> frozenset[int]:
-    """The italic units that stand inside a sentence (read before the title is cut out)."""
-    return frozenset(i for i, u in enumerate(units) if u.italic and _mid_sentence(units, i))
+    """The styled units that are emphasis in a sentence (read before the title is cut out)."""
+    return frozenset(
+        i
+        for i, u in enumerate(units)
+        if (u.italic and _mid_sentence(units, i)) or (u.bold and _bold_in_prose(units, i))
+    )
 
 
 def _mid_sentence(units: list[Unit], i: int) -> bool:
@@ -173,6 +180,19 @@ def _mid_sentence(units: list[Unit], i: int) -> bool:
         and re.search(r"[^\W\d_]\s+$", before.text) is not None
         and re.match(r"\s+[a-z]", after.text) is not None
     )
+
+
+def _bold_in_prose(units: list[Unit], i: int) -> bool:
+    """Whether bold unit ``i`` is emphasis in a sentence rather than a title.
+
+    Inside a sentence (a word before it, a lower-case word after), or opening one that
+    goes on in lower-case words (``**The first paper** that explicitly ...``; a
+    ``**Title** by A`` or ``**Title** in ICML`` goes on with a connector, which is no prose).
+    """
+    after = units[i + 1] if i + 1 < len(units) and units[i + 1].kind == "text" else None
+    if after is None:
+        return False
+    return _mid_sentence(units, i) or _PROSE_AFTER.match(after.text) is not None
 
 
 def _opening_words(text: str) -> int:

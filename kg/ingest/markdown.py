@@ -231,6 +231,9 @@ def _split(items: list[T], parts: int) -> list[list[T]]:
 
 
 def _inlines(candidate: Candidate) -> Iterator[Any]:
+    """The inline tokens of a candidate to parse (a heading's are parsed with the headings)."""
+    if candidate.kind == "heading":
+        return
     for block in candidate.blocks:
         if block.inline is not None:
             yield block.inline

@@ -2,8 +2,9 @@
 
 Candidates come from the token tree, never from line patterns: every list item (with
 all its paragraphs; nested items kept as its children), every paragraph outside lists,
-every row of a GFM table (with the table's header names), and every row of an HTML
-table. An HTML table that blank lines cut into several HTML blocks is read whole from
+every row of a GFM table (with the table's header names), every row of an HTML table,
+and every heading below the top two levels that links out of the page (lists that give
+each paper a ``####`` heading). An HTML table that blank lines cut into several HTML blocks is read whole from
 the source lines. Inline content is not parsed here: blocks keep their inline tokens,
 parsed later in batches (possibly in worker processes).
 """
@@ -34,6 +35,15 @@ def _header_text(source: str) -> str:
     return " ".join(re.sub(r"[*_`#]|<[^>]*>|\]\([^)]*\)|[\[\]]", " ", source).split())
 
 
+#: A link out of the page in a heading's Markdown or HTML source.
+_LINK_OUT = re.compile(r"\]\(\s*<?https?://|href\s*=\s*[\"']?https?://", re.I)
+
+
+def _may_be_entry(level: int, source: str) -> bool:
+    """Whether a heading may be a list's entry: below the top two levels, linking out."""
+    return level >= 3 and _LINK_OUT.search(source) is not None
+
+
 def _line(token: Any) -> int:
     return (token.map[0] + 1) if token.map else 1
 
@@ -55,6 +65,7 @@ def collect(tokens: list[Any], lines: list[str]) -> tuple[list[Candidate], list[
     """Candidates and headings of a document, in document order."""
     candidates: list[Candidate] = []
     headings: list[HeadingRef] = []
+    linked: set[int] = set()  # the headings that may be entries
     items: list[Candidate] = []
     section = -1
     columns: list[str] = []
@@ -66,7 +77,29 @@ def collect(tokens: list[Any], lines: list[str]) -> tuple[list[Candidate], list[
         token = tokens[index]
         kind = token.type
         if kind == "heading_open":
-            headings.append(HeadingRef(int(token.tag[1:]), tokens[index + 1], _line(token)))
+            level, inline = int(token.tag[1:]), tokens[index + 1]
+            if not items and _may_be_entry(level, inline.content):
+                # "#### [Title](url)" then "CCS 2016": a heading that links out may be an
+                # entry, under the section above it that is no such heading (it is a
+                # section too, for what follows it)
+                parent = next(
+                    (
+                        i
+                        for i in range(len(headings) - 1, -1, -1)
+                        if headings[i].level < level and i not in linked
+                    ),
+                    -1,
+                )
+                linked.add(len(headings))
+                candidates.append(
+                    Candidate(
+                        _line(token),
+                        "heading",
+                        [Block(_line(token), inline=inline)],
+                        section=parent,
+                    )
+                )
+            headings.append(HeadingRef(level, inline, _line(token)))
             section = len(headings) - 1
             index += 3
             continue

@@ -52,7 +52,8 @@ class Candidate:
 
     Attributes:
         line: First source line (1-based).
-        kind: ``item`` (list item), ``paragraph``, ``row`` (table row) or ``html-row``.
+        kind: ``item`` (list item), ``paragraph``, ``row`` (table row), ``html-row`` or
+            ``heading`` (a heading that links out).
         blocks: Its content, in document order, before inline parsing.
         section: Index of the heading it stands under (-1: none).
         columns: For table rows, the header text of each column.
