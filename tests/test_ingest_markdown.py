@@ -419,3 +419,16 @@ def test_inline_batches_do_not_change_what_is_read(monkeypatch, batch):
     monkeypatch.setattr(markdown, "_CANDIDATES_PER_BATCH", batch)
     assert parse_markdown(text, source="l.md", jobs=1) == whole
     assert [len(p.links) for p in whole.papers] == [2, 2, 1, 1, 1]
+
+
+@pytest.mark.parametrize(
+    "gap",
+    [" " * 20000, " ," * 10000, "\t " * 10000],
+    ids=["spaces", "commas", "tabs"],
+)
+def test_a_long_run_of_white_space_in_an_entry_is_read(gap):
+    """Patterns that open with white space start after a non-space: tried at every place
+    of a long run they took quadratic time (about a minute for 50,000 spaces)."""
+    text = f"# L\n- **Bold Title Here** [paper](https://arxiv.org/abs/2401.00001) Ann Lee, Bo Chen{gap}ICML{gap}/ 2020\n"
+    [paper] = parse_markdown(text, source="gap.md").papers
+    assert (paper.title, paper.arxiv_id) == ("Bold Title Here", "2401.00001")

@@ -287,6 +287,47 @@ CASES = [
             2017,
         ),
     ),
+    # citation styles: authors before a quoted title; Harvard's "names, year. Title. *Venue*"
+    (
+        '**[22]** Sutskever, Ilya, et al. "**On the importance of initialization and momentum in deep learning**." ICML (3) 28 (2013): 1139-1147. [[pdf]](http://www.jmlr.org/proceedings/papers/v28/sutskever13.pdf) **(Momentum optimizer)**',
+        (
+            "On the importance of initialization and momentum in deep learning",
+            ("Ilya Sutskever",),
+            "ICML",
+            2013,
+        ),
+    ),
+    (
+        "Chandola, V., Banerjee, A. and Kumar, V., 2009. Anomaly detection: A survey. *ACM computing surveys* , 41(3), p.15. [[Download PDF]](https://www.vs.inf.ethz.ch/edu/HS2011/CPS/papers/chandola09_anomaly-detection-survey.pdf )",
+        (
+            "Anomaly detection: A survey",
+            ("V. Chandola", "A. Banerjee", "V Kumar"),
+            "ACM Computing Surveys",
+            2009,
+        ),
+    ),
+    (
+        "Hodge, V. and Austin, J., 2004. A survey of outlier detection methodologies. *Artificial intelligence review*, 22(2), pp.85-126. [[Download PDF]](https://www-users.cs.york.ac.uk/vicky/myPapers/Hodge+Austin_OutlierDetection_AIRE381.pdf )",
+        (
+            "A survey of outlier detection methodologies",
+            ("V. Hodge", "J Austin"),
+            "Artificial intelligence review",
+            2004,
+        ),
+    ),
+    (
+        "- Ahmed, M., Mahmood, A.N. and Islam, M.R., 2016. A survey of anomaly detection techniques in financial domain. Future Generation Computer Systems, 55, pp.278-288. [[pdf]](https://example.org/fgcs.pdf)",
+        (
+            "A survey of anomaly detection techniques in financial domain",
+            ("M. Ahmed", "A.N. Mahmood", "M.R Islam"),
+            "Future Generation Computer Systems",
+            2016,
+        ),
+    ),
+    (
+        "- [Human-level control through deep reinforcement learning](https://www.nature.com/articles/nature14236), Nature 518 (2015)",
+        ("Human-level control through deep reinforcement learning", (), "Nature", 2015),
+    ),
     # a period inside the last comma's field keeps the run of names whole
     (
         "* [QMIX: Monotonic Value Function Factorisation](https://arxiv.org/abs/1803.11485) by Tabish Rashid, Mikayel Samvelyan, Shimon Whiteson. ICML 2018.",

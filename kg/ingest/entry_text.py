@@ -41,12 +41,19 @@ TRIM = " \t.,;:|–—-•·*_~\"“”'’`[](){}\u2003\u2002\u00a0"
 CJK_NAME = re.compile(r"^[\u3400-\u9fff\uac00-\ud7af]{2,4}$")  # 赵鑫, 김민수: no spaces
 LETTER = re.compile(r"[^\W\d_]")
 YEARISH = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)|'\d\d\b|\d+\s*[-–]\s*\d+")
-_BY = re.compile(r"\s+by\s+(?=[A-Z])")
+# Patterns that open with white space start after a non-space ((?<!\s)): tried at every
+# place of a long run of spaces they would take quadratic time.
+_BY = re.compile(r"(?<!\s)\s+by\s+(?=[A-Z])")
 _SENTENCE_END = re.compile(r"(?<=[^\s.]{3})\.\s+(?=[A-Z])")
 _MATH_BRACE = re.compile(r"\$[{}]\$")
-_FIELD_BREAK = re.compile(r"\s*\|\s*|\s+[-–—]\s+|\u2003")
+_BEFORE_LAST_YEAR = re.compile(r"(?<![\s,])[\s,]+(?=(?:19|20)\d\d\W*$)")
+_FIELD_BREAK = re.compile(r"(?<!\s)\s*\|\s*|(?<!\s)\s+[-–—]\s+|\u2003")
 # ", CVPR 2017" ending a field; ", Hongyuan Zha. arXiv 2020" or ", et al. ICML 2018"
 # (a period inside) ends a run of names, which the author reader splits itself
+# "Chandola, V., Banerjee, A. and Kumar, V., 2009. Anomaly detection: A survey."
+_AUTHOR_YEAR = re.compile(
+    r"^\s*(\S.{2,400}?)[,.]?\s{1,3}\(?((?:19|20)\d\d)[a-z]?(?:,\s*[A-Z][a-z]{2,8})?\)?\.\s+(?=\S)"
+)
 _COMMA_TAIL = re.compile(r",\s+((?:[^,.]|\.(?!\s)){2,80}?)[\s.]*$")
 _DIGIT = re.compile(r"\d")
 
@@ -127,9 +134,22 @@ def split_sentence(text: str) -> str:
     return text
 
 
+def split_author_year(text: str) -> str:
+    """Mark ``A, B. and C, D., 2009. Title. Venue`` (Harvard, APA) as names, year and the rest.
+
+    Only where what stands before the year is a run of names.
+    """
+    if not _DIGIT.search(text) or (match := _AUTHOR_YEAR.match(text)) is None:
+        return text
+    if author_prefix(match.group(1)) is None:
+        return text
+    date = text[match.start(2) : match.end()].strip(" .()")  # "2017, August"
+    return f"{match.group(1)} | {date} | {text[match.end() :]}"
+
+
 def fields(text: str) -> list[str]:
     """The fields of a plain text, in order (see the module docstring)."""
-    parts = _FIELD_BREAK.split(split_by(split_sentence(text)))
+    parts = _FIELD_BREAK.split(split_by(split_sentence(split_author_year(text))))
     return [f for part in parts for f in _venue_tail(part) if f.strip(TRIM)]
 
 
@@ -175,7 +195,7 @@ def author_prefix(text: str, *, lenient: bool = False) -> str | None:
     commas = [m.start() for m in re.finditer(r",\s+(?=\S)", text)][-3:]
     if not YEARISH.search(text) and name_score(text) == 1.0 and lone_words_ok(text):
         return text  # the common case: the whole text is the run
-    trailing = [m.start() for m in re.finditer(r"[\s,]+(?=(?:19|20)\d\d\W*$)", text)]
+    trailing = [m.start() for m in _BEFORE_LAST_YEAR.finditer(text)]
     cuts = sorted({*dots, *commas, *trailing, len(text)})
     heads = []
     for cut in reversed(cuts):

@@ -30,6 +30,7 @@ from kg.ingest.entry_text import (
 from kg.ingest.links import is_generic_label
 from kg.ingest.names import name_score, read_authors
 from kg.ingest.units import Unit
+from kg.ingest.venue_year import read_venue_year
 
 __all__ = [
     "Choice",
@@ -45,6 +46,7 @@ _LEADING_PUNCTUATION = re.compile(r"^\s*[,.;:)]+\s*")
 _BY_AUTHORS = re.compile(r"^(?:by|authors?:?)\s+", re.I)
 _CONNECTOR_END = re.compile(r"(?<=\S)[.,]?\s+(?:In|in):?$")
 _PROSE_AFTER = re.compile(r"\s+(?!(?:by|in|at|from|and|et|with|for|on)\b)[a-z]+\s+[a-z]+\b")
+_SENTENCE_BREAK = re.compile(r"(?<=[^\s.]{3})\.\s+(?=[A-Z])")
 _URL = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
 # "DualNet: Continual Learning, Fast and Slow": a name and a colon open a title, which
 # then only looks like a run of names ("Authors: A, B" is one)
@@ -160,6 +162,22 @@ def labels_link(units: list[Unit], i: int) -> bool:
     )
 
 
+def _quoted(units: list[Unit], title: Choice | None) -> bool:
+    """Whether the title stands in quotes (its cue, or quote marks around its unit)."""
+    if title is None:
+        return False
+    if title.cue == "quoted":
+        return True
+    i = title.unit
+    return (
+        0 < i < len(units) - 1
+        and units[i - 1].kind == "text"
+        and units[i - 1].text.rstrip().endswith(('"', "“"))
+        and units[i + 1].kind == "text"
+        and units[i + 1].text.lstrip(" .,").startswith(('"', "”"))
+    )
+
+
 def emphasised(units: list[Unit]) -> frozenset[int]:
     """The styled units that are emphasis in a sentence (read before the title is cut out)."""
     return frozenset(
@@ -220,6 +238,14 @@ def pick_title(units: list[Unit]) -> Choice | None:
     if best.cue == "text":
         # "Title. In *ICML 2017*.": the connector before the venue is no part of the title
         best.text = _CONNECTOR_END.sub("", best.text)
+        # "Title. arXiv preprint arXiv:1507.08104": a venue after a sentence end neither
+        for end in _SENTENCE_BREAK.finditer(best.text):
+            if (
+                words(best.text[: end.start()]) >= 2
+                and read_venue_year(best.text[end.end() :], strict=False, acronyms=False).venue
+            ):
+                best.text = best.text[: end.start()]
+                break
         best.text = re.sub(r"\s*[.。]\s*$", "", best.text)
     return best
 
@@ -254,7 +280,14 @@ def author_choice(
     """
     start = title.unit if title is not None else -1
     ordered = [i for i in range(len(units)) if i > start]
-    ordered += [i for i in range(len(units)) if i <= start]
+    before = [i for i in range(len(units)) if i <= start]
+    # a quoted title is a citation's: its authors come before it ('Sutskever, Ilya, et al.
+    # "**Title**." ICML 2013 **(Momentum optimizer)**')
+    ordered = [*before, *ordered] if _quoted(units, title) else [*ordered, *before]
+    if title is not None and title.cue in IN_TEXT:
+        # what is left of the title's own text first: "Hodge, V. and Austin, J., 2004. A
+        # survey of ... *Artificial intelligence review*" names its authors there
+        ordered = [start, *(i for i in ordered if i != start)]
     # beside a title column, a name column names the model ("| MSA Transformer | [Title] |")
     searched = {"title", "authors"} if "title" in roles else {"title", "name", "authors"}
     for i in ordered:

@@ -88,7 +88,7 @@ def looks_like_name(text: str) -> bool:
         for w in words
     ):
         return False
-    if _PROSE_WORD.search(text):
+    if len(text) <= 200 and _PROSE_WORD.search(text):  # bounded: the pattern backtracks
         return False
     capitalised = 0
     for word in words:
@@ -129,7 +129,7 @@ def _split(text: str) -> tuple[list[str], bool]:
     if len(and_parts) > 1 and all(p.count(",") == 1 for p in and_parts):
         return [" ".join(reversed([s.strip() for s in p.split(",")])) for p in and_parts], True
     parts = [p.strip() for p in _NAME_BREAK.split(text) if p.strip()]
-    if len(parts) >= 2 and len(parts) % 2 == 0 and "," in text and " and " not in text:
+    if len(parts) >= 2 and len(parts) % 2 == 0 and "," in text:  # "A, B., C, D. and E, F."
         pairs = list(zip(parts[::2], parts[1::2], strict=True))
         latin_lasts = all(re.match(r"[A-Za-z\u00c0-\u024f]", last) for last, _ in pairs)
         if (

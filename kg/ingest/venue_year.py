@@ -141,18 +141,21 @@ _SHORT_YEAR = re.compile(
     r"(?:(?<=[A-Za-z\s(\[])['’‘`](\d\d)(?!\d)|(?<![\d.])(\d\d)['’](?!\w)|"
     r"(?<![A-Za-z])([A-Za-z][A-Za-z\-]+)(\d\d)(?![\dA-Za-z]))"
 )
-# Pages, volumes and issues: "pp. 530-538", "364.6443: 859-865", "vol. 3, no. 2".
+# Pages, volumes and issues: "pp. 530-538", "364.6443: 859-865", "vol. 3, no. 2",
+# "41(3), p.15".
 _PAGES = re.compile(
-    r"\bpp?\.\s*\d+\s*[-–]+\s*\d+|\b\d+(?:[.(]\d+\)?)?\s*:\s*\d+\s*[-–]+\s*\d+|"
+    r"\bpp?\.\s*\d+(?:\s*[-–]+\s*\d+)?|\b\d+(?:[.(]\d+\)?)?\s*:\s*\d+\s*[-–]+\s*\d+|"
+    r"\b\d{1,4}\s*\(\d{1,4}\)|"
     r"\b(?:vol|no|issue)\.?\s*\d+|\b(?!(?:19|20)\d\d\b)\d{1,4}\s*[-–]+\s*\d{1,5}\b",
     re.I,
 )
+_TRAILING_NUMBERS = re.compile(r"(?:[\s,.]+\d{1,5})+$")
 _TWO_CAPS = re.compile(r"[A-Z].*[A-Z]")
 _BARE_SHORT_YEAR = re.compile(r"^(.*[A-Za-z])[\s,]+(\d\d)\W*$")
 _MONTH_WORD = re.compile(r"\b(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?\b", re.I)
 _CCF = re.compile(r"\bCCF[- ]?[ABC]\b|\bCORE[- ]?A\*?\b", re.I)
 _LEAD = re.compile(r"^(?:in\s+)?(?:proceedings\s+of\s+(?:the\s+)?|proc\.\s+(?:of\s+)?)", re.I)
-_ALTERNATIVES = re.compile(r"\s+/\s+|;\s+")  # "NeurIPS Workshop 2023 / ACL 2024"
+_ALTERNATIVES = re.compile(r"(?<!\s)\s+/\s+|;\s+")  # "NeurIPS Workshop 2023 / ACL 2024"
 _BRACKETS = re.compile(r"[\[\](){}（）*_|]+")
 _PLACEHOLDERS = re.compile(r"\b(?:none|n/a|tbd|todo|null)\b", re.I)
 _VENUE_WORD = re.compile(r"[A-Za-z][A-Za-z\-&]*")
@@ -294,6 +297,12 @@ def read_venue_year(
         track, words = "Findings", words[2:]
     written = " ".join(words).strip(" ,.;:-")
     written = _LEAD.sub("", written).strip() or written
+    if is_arxiv_venue(written):  # "arXiv preprint arXiv:1605.06409", "CoRR abs/1605.06409"
+        return VenueYear("arXiv", written, track, presentation, year, month)
+    if (numbered := _TRAILING_NUMBERS.search(written)) is not None:
+        named = written[: numbered.start()]  # "Nature 521", "ICML (3) 28": a volume, an issue
+        if is_known_venue(named) or looks_like_venue(named, acronyms=False):
+            written = named
     if written.casefold() in _TRACKS:  # "(Workshop)" alone is a track, not a venue
         return VenueYear(year=year, month=month) if year else VenueYear()
     plausible = looks_like_venue(written, acronyms=acronyms or year is not None)
@@ -304,7 +313,5 @@ def read_venue_year(
         if strict or year is None:
             return VenueYear()
         return VenueYear(year=year, month=month)
-    if is_arxiv_venue(written):  # "arXiv preprint arXiv:1605.06409", "CoRR abs/1605.06409"
-        return VenueYear("arXiv", written, track, presentation, year, month)
     venue, correction = canonical_venue(written)
     return VenueYear(venue, written, track, presentation, year, month, correction)
