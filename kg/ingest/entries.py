@@ -38,6 +38,7 @@ __all__ = [
 ]
 
 Event = Paper | Skip | Diagnostic | int
+_LETTER = re.compile(r"[^\W\d_]")
 _PLACEHOLDERS = {"title", "paper title", "paper name", "name", "your paper", "paper"}
 _STRONG_CUES = {"table", "bold-link", "quoted", "link", "bold"}
 _BROKEN_LINK = re.compile(r"\[+[^\[\]\n]*\]+\([^)\n]*\)?")
@@ -435,7 +436,7 @@ def attach_links(first: Candidate, second: Candidate, context: EntryContext) -> 
     if first.kind != "heading":  # under a heading entry, its venue or authors line too
         if not any(p.link >= 0 for p in rest):
             return None
-        if re.search(r"[^\W\d_]", " ".join(p.text for p in rest if p.link < 0)):
+        if _LETTER.search(" ".join(p.text for p in rest if p.link < 0)):
             return None  # words outside the links: an entry or a note of its own
     alone, reason = _read_one(rest, second, context)
     if reason != "no title found":

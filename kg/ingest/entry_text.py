@@ -150,12 +150,17 @@ def split_author_year(text: str) -> str:
 def fields(text: str) -> list[str]:
     """The fields of a plain text, in order (see the module docstring)."""
     parts = _FIELD_BREAK.split(split_by(split_sentence(split_author_year(text))))
-    return [f for part in parts for f in _venue_tail(part) if f.strip(TRIM)]
+    return [
+        f
+        for part in parts
+        for f in (_venue_tail(part) if _DIGIT.search(part) else (part,))
+        if f.strip(TRIM)
+    ]
 
 
 def _venue_tail(part: str) -> list[str]:
     """``Title, CVPR 2017`` as two fields: a comma before a venue and year ends a field."""
-    if not _DIGIT.search(part) or (match := _COMMA_TAIL.search(part)) is None:
+    if (match := _COMMA_TAIL.search(part)) is None:
         return [part]
     tail = read_venue_year(match.group(1), strict=True, acronyms=False)
     written = tail.venue_as_written or ""

@@ -47,6 +47,8 @@ _BY_AUTHORS = re.compile(r"^(?:by|authors?:?)\s+", re.I)
 _CONNECTOR_END = re.compile(r"(?<=\S)[.,]?\s+(?:In|in):?$")
 _PROSE_AFTER = re.compile(r"\s+(?!(?:by|in|at|from|and|et|with|for|on)\b)[a-z]+\s+[a-z]+\b")
 _SENTENCE_BREAK = re.compile(r"(?<=[^\s.]{3})\.\s+(?=[A-Z])")
+_WORD_BEFORE = re.compile(r"[^\W\d_]\s+$")
+_LOWER_AFTER = re.compile(r"\s+[a-z]")
 _URL = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
 # "DualNet: Continual Learning, Fast and Slow": a name and a colon open a title, which
 # then only looks like a run of names ("Authors: A, B" is one)
@@ -195,8 +197,8 @@ def _mid_sentence(units: list[Unit], i: int) -> bool:
         before is not None
         and after is not None
         and before.kind == after.kind == "text"
-        and re.search(r"[^\W\d_]\s+$", before.text) is not None
-        and re.match(r"\s+[a-z]", after.text) is not None
+        and _WORD_BEFORE.search(before.text) is not None
+        and _LOWER_AFTER.match(after.text) is not None
     )
 
 

@@ -299,7 +299,7 @@ def read_venue_year(
     written = _LEAD.sub("", written).strip() or written
     if is_arxiv_venue(written):  # "arXiv preprint arXiv:1605.06409", "CoRR abs/1605.06409"
         return VenueYear("arXiv", written, track, presentation, year, month)
-    if (numbered := _TRAILING_NUMBERS.search(written)) is not None:
+    if written[-1:].isdigit() and (numbered := _TRAILING_NUMBERS.search(written)) is not None:
         named = written[: numbered.start()]  # "Nature 521", "ICML (3) 28": a volume, an issue
         if is_known_venue(named) or looks_like_venue(named, acronyms=False):
             written = named

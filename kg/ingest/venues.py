@@ -119,6 +119,8 @@ def is_arxiv_venue(written: str) -> bool:
     >>> is_arxiv_venue("Arxiv Insights")
     False
     """
+    if written[:1] not in "aAcC":  # every spelling starts with arXiv or CoRR
+        return False
     match = _ARXIV_VENUE.match(written)
     return match is not None and not re.search(
         r"[A-Za-z]", _ARXIV_ID_TEXT.sub("", written[match.end() :])
