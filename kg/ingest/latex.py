@@ -69,13 +69,13 @@ def latex_to_text(value: str) -> str:
 
 
 def latex_accents(text: str) -> str:
-    """Braced LaTeX accents in list text as letters: ``Jo{\\~a}o``, ``Gonz{'a}lez`` -> ``João``.
+    r"""Braced LaTeX accents in list text as letters: ``Jo{\~a}o``, ``Gonz{'a}lez`` -> ``João``.
 
     Lists made from BibTeX keep its accents; Markdown has already eaten the backslash
-    before an ASCII punctuation mark (``{\\'a}`` reads ``{'a}``). A brace, an accent
+    before an ASCII punctuation mark (``{\'a}`` reads ``{'a}``). A brace, an accent
     and one letter occur in no prose, so only that shape is converted.
 
-    >>> latex_accents("Sedoc, Jo{~a}o and Gonz{\\'a}lez, Ana and L{\\"o}ser and S{\\o}gaard")
+    >>> latex_accents(r"Sedoc, Jo{~a}o and Gonz{\'a}lez, Ana and L{\"o}ser and S{\o}gaard")
     'Sedoc, João and González, Ana and Löser and Søgaard'
     """
     if "{" not in text:
