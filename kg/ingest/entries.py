@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from kg.ingest.entry_fields import Reading, recognise
+from kg.ingest.entry_text import LETTER
 from kg.ingest.hybrid_labels import CategoryIndex, subjects_of
 from kg.ingest.inline import html_pieces, inline_pieces
 from kg.ingest.links import host_of, is_generic_label
@@ -38,7 +39,6 @@ __all__ = [
 ]
 
 Event = Paper | Skip | Diagnostic | int
-_LETTER = re.compile(r"[^\W\d_]")
 _PLACEHOLDERS = {"title", "paper title", "paper name", "name", "your paper", "paper"}
 _STRONG_CUES = {"table", "bold-link", "quoted", "link", "bold"}
 _BROKEN_LINK = re.compile(r"\[+[^\[\]\n]*\]+\([^)\n]*\)?")
@@ -436,7 +436,7 @@ def attach_links(first: Candidate, second: Candidate, context: EntryContext) -> 
     if first.kind != "heading":  # under a heading entry, its venue or authors line too
         if not any(p.link >= 0 for p in rest):
             return None
-        if _LETTER.search(" ".join(p.text for p in rest if p.link < 0)):
+        if LETTER.search(" ".join(p.text for p in rest if p.link < 0)):
             return None  # words outside the links: an entry or a note of its own
     alone, reason = _read_one(rest, second, context)
     if reason != "no title found":

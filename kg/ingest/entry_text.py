@@ -22,6 +22,7 @@ __all__ = [
     "EMOJI",
     "LETTER",
     "QUOTED",
+    "SENTENCE_END",
     "TRIM",
     "YEARISH",
     "author_prefix",
@@ -44,7 +45,7 @@ YEARISH = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)|'\d\d\b|\d+\s*[-–]\s*\d+"
 # Patterns that open with white space start after a non-space ((?<!\s)): tried at every
 # place of a long run of spaces they would take quadratic time.
 _BY = re.compile(r"(?<!\s)\s+by\s+(?=[A-Z])")
-_SENTENCE_END = re.compile(r"(?<=[^\s.]{3})\.\s+(?=[A-Z])")
+SENTENCE_END = re.compile(r"(?<=[^\s.]{3})\.\s+(?=[A-Z])")
 _MATH_BRACE = re.compile(r"\$[{}]\$")
 _BEFORE_LAST_YEAR = re.compile(r"(?<![\s,])[\s,]+(?=(?:19|20)\d\d\W*$)")
 _FIELD_BREAK = re.compile(r"(?<!\s)\s*\|\s*|(?<!\s)\s+[-–—]\s+|\u2003")
@@ -124,7 +125,7 @@ def split_by(text: str) -> str:
 
 def split_sentence(text: str) -> str:
     """Mark ``Title. A, B. Venue Year`` as fields where a run of names follows a period."""
-    for match in _SENTENCE_END.finditer(text):
+    for match in SENTENCE_END.finditer(text):
         after = text[match.end() :]
         head = author_prefix(after)
         if head is not None:

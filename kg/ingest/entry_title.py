@@ -19,6 +19,7 @@ from kg.ingest.entry_text import (
     IN_TEXT,
     LETTER,
     QUOTED,
+    SENTENCE_END,
     TRIM,
     author_prefix,
     clean_title,
@@ -46,7 +47,6 @@ _LEADING_PUNCTUATION = re.compile(r"^\s*[,.;:)]+\s*")
 _BY_AUTHORS = re.compile(r"^(?:by|authors?:?)\s+", re.I)
 _CONNECTOR_END = re.compile(r"(?<=\S)[.,]?\s+(?:In|in):?$")
 _PROSE_AFTER = re.compile(r"\s+(?!(?:by|in|at|from|and|et|with|for|on)\b)[a-z]+\s+[a-z]+\b")
-_SENTENCE_BREAK = re.compile(r"(?<=[^\s.]{3})\.\s+(?=[A-Z])")
 _WORD_BEFORE = re.compile(r"[^\W\d_]\s+$")
 _LOWER_AFTER = re.compile(r"\s+[a-z]")
 _URL = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
@@ -241,7 +241,7 @@ def pick_title(units: list[Unit]) -> Choice | None:
         # "Title. In *ICML 2017*.": the connector before the venue is no part of the title
         best.text = _CONNECTOR_END.sub("", best.text)
         # "Title. arXiv preprint arXiv:1507.08104": a venue after a sentence end neither
-        for end in _SENTENCE_BREAK.finditer(best.text):
+        for end in SENTENCE_END.finditer(best.text):
             if (
                 words(best.text[: end.start()]) >= 2
                 and read_venue_year(best.text[end.end() :], strict=False, acronyms=False).venue
