@@ -328,6 +328,16 @@ CASES = [
         "- [Human-level control through deep reinforcement learning](https://www.nature.com/articles/nature14236), Nature 518 (2015)",
         ("Human-level control through deep reinforcement learning", (), "Nature", 2015),
     ),
+    # Harvard with a month; the pages' "pp." stays out of the venue
+    (
+        "- Kannan, R., Woo, H. and Park, H., 2017, June. Outlier detection for text data. In Proceedings of the 2017 SIAM International Conference on Data Mining (pp. 489-497). [[pdf]](https://epubs.siam.org/doi/pdf/10.1137/1.9781611974973.55)",
+        (
+            "Outlier detection for text data",
+            ("R. Kannan", "H. Woo", "H Park"),
+            "SIAM International Conference on Data Mining",
+            2017,
+        ),
+    ),
     # a period inside the last comma's field keeps the run of names whole
     (
         "* [QMIX: Monotonic Value Function Factorisation](https://arxiv.org/abs/1803.11485) by Tabish Rashid, Mikayel Samvelyan, Shimon Whiteson. ICML 2018.",

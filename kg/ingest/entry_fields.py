@@ -154,6 +154,10 @@ def _links(units: list[Unit], title: Choice | None, reading: Reading) -> None:
             reading.paper_link = url
 
 
+# a sentence end between venue pieces, not the period of "pp. 489", "vol. 3" or "no. 2"
+_PIECE_END = re.compile(r"(?<=[a-z\d)])(?<!\bpp)(?<!\bp)(?<!\bvol)(?<!\bno)\.\s+")
+
+
 def _label_before(units: list[Unit], title: int) -> int | None:
     """The bold label just before the title link (``**VALL-E**: [Title]``), if any."""
     for j in (title - 1, title - 2):
@@ -221,7 +225,7 @@ def _venue_from_units(units: list[Unit], skip: set[int], *, named: bool = False)
             after = " ".join(t for it, t in texts[number + 1 :] if not it)
             best = _fill(best, _italic_venue(text, after, named=named))
         for text in [*fields(plain), plain]:
-            for piece in re.split(r"(?<=[a-z\d)])\.\s+", text):
+            for piece in _PIECE_END.split(text):
                 reading = read_venue_year(piece, strict=False, acronyms=False)
                 if named and reading.year and not reading.venue and _venue_slot(piece):
                     # "by A, B. Artificial Intelligence, 2005.": after the authors, a short
