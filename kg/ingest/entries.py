@@ -430,8 +430,13 @@ def may_attach(first: Candidate, second: Candidate, read: list[Event]) -> bool:
     ) and (len(read) == 2 and isinstance(read[1], Paper))
 
 
-def attach_links(first: Candidate, second: Candidate, context: EntryContext) -> list[Event] | None:
-    """The events of a paper read with the links paragraph after it, or ``None``."""
+def attach_links(
+    first: Candidate, second: Candidate, context: EntryContext, *, title: str
+) -> list[Event] | None:
+    """The events of a paper read with the links paragraph after it, or ``None``.
+
+    ``title``: what ``first`` read alone gave; read together, the title must stay.
+    """
     rest = _pieces(second)
     if first.kind != "heading":  # under a heading entry, its venue or authors line too
         if not any(p.link >= 0 for p in rest):
@@ -441,10 +446,9 @@ def attach_links(first: Candidate, second: Candidate, context: EntryContext) -> 
     alone, reason = _read_one(rest, second, context)
     if reason != "no title found":
         return None  # a paragraph with a title of its own is an entry
-    own, _ = _read_one(_pieces(first), first, context)
     joined = [*_pieces(first), Piece("", second.line, brk=True), *rest]
     reading, reason = _read_one(joined, first, context)
-    if reason is not None or reading.title != own.title:
+    if reason is not None or reading.title != title:
         return None
     section = context.sections[first.section] if first.section >= 0 else None
     return [1, *_paper(reading, section, context)]

@@ -260,32 +260,42 @@ def _read_chunk(
         candidate = chunk[index]
         read = read_candidate(candidate, context)
         following = chunk[index + 1] if index + 1 < len(chunk) else None
-        if following is not None and may_attach(candidate, following, read):
+        joined = None
+        if following is not None and (
+            may_attach(candidate, following, read) or may_continue(candidate, following, read)
+        ):
             if index + 1 >= parsed:  # parsed once: a second parse would double its pieces
                 _parse_inlines(md, env, list(_inlines(following)))
                 parsed = index + 2
-            attached = attach_links(candidate, following, context)
-            if attached is not None:  # "**Title**. ICML19." then a paragraph of its links
-                events.extend(attached)
-                _drop(candidate)
-                _drop(following)
-                index += 2
-                continue
-        if following is not None and may_continue(candidate, following, read):
-            if index + 1 >= parsed:  # parsed once: a second parse would double its pieces
-                _parse_inlines(md, env, list(_inlines(following)))
-                parsed = index + 2
-            joined = join_split_items(candidate, following, context)
-            if joined is not None:  # "* **Title** <br>" then "* Authors <br> Venue [Paper]"
-                events.extend(joined)
-                _drop(candidate)
-                _drop(following)
-                index += 2
-                continue
+            joined = _read_together(candidate, following, read, context)
+        if joined is not None and following is not None:
+            events.extend(joined)
+            _drop(candidate)
+            _drop(following)
+            index += 2
+            continue
         events.extend(read)
         _drop(candidate)
         index += 1
     return events
+
+
+def _read_together(
+    first: Candidate,
+    second: Candidate,
+    read: list[Paper | Skip | Diagnostic | int],
+    context: EntryContext,
+) -> list[Paper | Skip | Diagnostic | int] | None:
+    """Two candidates read as one entry, or ``None`` when they are not one.
+
+    ``**Title**. ICML19.`` then a paragraph of its links (or a heading entry and the line
+    under it); ``* **Title** <br>`` then ``* Authors <br> Venue [Paper]``.
+    """
+    if may_attach(first, second, read):
+        paper = read[1]
+        assert isinstance(paper, Paper)
+        return attach_links(first, second, context, title=paper.title)
+    return join_split_items(first, second, context)
 
 
 def _drop(candidate: Candidate) -> None:
